@@ -1,0 +1,41 @@
+import { z } from 'zod';
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+/** Every setting the gateway reads, validated once at start. No `process.env` elsewhere. */
+export const gatewayEnvSchema = z.object({
+  PORT: z.coerce.number().int().min(1).max(65535).default(8000),
+  HOST: z.string().default('0.0.0.0'),
+  /** `production` refuses to start without secrets and does not migrate on start. */
+  IVORYOS_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  IVORYOS_DB_URI: z.string().optional(),
+  DATABASE_URL: z.string().optional(),
+  REDIS_URL: z.string().default('redis://127.0.0.1:6379'),
+  IVORYOS_DATA_DIR: z.string().default('ivoryos_data'),
+  IVORYOS_ADMIN_PASSWORD: z.string().min(1).optional(),
+  /** Shared by all replicas: tokens issued by one are accepted by the others. */
+  IVORYOS_JWT_SECRET: z.string().min(16).optional(),
+  IVORYOS_CORS_ORIGINS: z.string().default(''),
+  /** Whether this process consumes run events into PostgreSQL. */
+  IVORYOS_INGEST: bool.default(true),
+  /** Run pending migrations at start (off by default in production, where a Job runs them). */
+  IVORYOS_MIGRATE_ON_START: bool.optional(),
+  IVORYOS_BODY_LIMIT: z.string().default('5mb'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export type GatewayEnv = z.infer<typeof gatewayEnvSchema>;
+
+/** Names of the gateway's settings; deployment files are checked against this list. */
+export const gatewayEnvNames = Object.keys(gatewayEnvSchema.shape) as (keyof GatewayEnv)[];
+
+export function parseGatewayEnv(source: NodeJS.ProcessEnv): GatewayEnv {
+  const parsed = gatewayEnvSchema.safeParse(source);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new Error(`Invalid gateway settings:\n${lines.join('\n')}`);
+  }
+  return parsed.data;
+}

@@ -1,0 +1,47 @@
+import type { JsonObject, JsonValue } from './json';
+import type { ParameterRow, PhaseName, RunStatus, StepStatus, WaitingPrompt } from './runs';
+
+/** Position of one step execution inside a run. `stepIndex` is the action's `id` in its phase. */
+export interface StepLocation {
+  phase: PhaseName;
+  /** 1-based, as IvoryOS records it: 1 for prep and cleanup, the iteration (or batch) for main. */
+  repeatIndex: number;
+  stepIndex: number;
+  /** 0-based sample within a batch; 0 without batches. */
+  sample: number;
+}
+
+export type RunEvent =
+  | { type: 'run.status'; status: RunStatus; waiting?: WaitingPrompt | null; error?: string | null }
+  | { type: 'phase.started'; phase: PhaseName; repeatIndex: number; parameters: ParameterRow[] | null }
+  | { type: 'phase.finished'; phase: PhaseName; repeatIndex: number; outputs: JsonObject[] }
+  | ({ type: 'step.started'; instrument: string; methodName: string; args: JsonObject; attempt: number } & StepLocation)
+  | ({
+      type: 'step.finished';
+      instrument: string;
+      methodName: string;
+      args: JsonObject;
+      attempt: number;
+      status: StepStatus;
+      /** The call's return value (sanitised to JSON). */
+      output: JsonValue;
+      /** The sample's variables after the step. */
+      context: JsonObject;
+      error?: string | null;
+    } & StepLocation)
+  | { type: 'progress'; iteration: number; total: number; step: number; steps: number }
+  | { type: 'log'; level: 'debug' | 'info' | 'warn' | 'error'; message: string }
+  | { type: 'checkpoint'; checkpoint: JsonValue };
+
+export type RunEventType = RunEvent['type'];
+
+/** What travels on a deck's event stream: one run event, numbered per run by the agent. */
+export interface EventEnvelope<E extends RunEvent = RunEvent> {
+  runId: string;
+  deck: string;
+  /** Strictly increasing per run, assigned and journaled by the agent before sending. */
+  seq: number;
+  /** ISO time the agent produced the event. */
+  at: string;
+  event: E;
+}

@@ -1,0 +1,30 @@
+/**
+ * Names of everything that crosses Redis, declared once. BullMQ queue names may not contain `:`,
+ * so decks are separated with a dot there.
+ */
+export const QUEUE_PREFIX = 'ivoryos';
+
+export const queueNames = {
+  /** Per-deck BullMQ queue: "accept run X" and direct calls, each done at most once. */
+  deck: (deck: string) => `deck.${deck}`,
+} as const;
+
+export const jobNames = {
+  runAccept: 'run.accept',
+  directCall: 'direct.call',
+} as const;
+export type JobName = (typeof jobNames)[keyof typeof jobNames];
+
+export const streamKeys = {
+  /** Agent → gateway: run events, consumed with a consumer group by the gateway. */
+  events: (deck: string) => `${QUEUE_PREFIX}:deck:${deck}:events`,
+  /** Gateway → agent: durable controls (pause, resume, retry, skip, stop, input). */
+  commands: (deck: string) => `${QUEUE_PREFIX}:deck:${deck}:commands`,
+} as const;
+
+export const channelNames = {
+  /** Presence and heartbeats; losing one costs nothing. */
+  presence: `${QUEUE_PREFIX}:presence`,
+} as const;
+
+export const EVENT_CONSUMER_GROUP = 'gateway';
