@@ -7,13 +7,13 @@ swc.jsc.baseUrl = __dirname;
 
 const transform = { '^.+\\.ts$': ['@swc/jest', { ...swc, swcrc: false }] };
 const moduleNameMapper = {
-  '^@ivoryos/(contracts|db|workflow|introspection|testing)$': '<rootDir>/libs/$1/src/index.ts',
+  '^@ivoryos/(contracts|deck|db|workflow|introspection|testing)$': '<rootDir>/libs/$1/src/index.ts',
 };
 const common = { rootDir: __dirname, transform, moduleNameMapper, testEnvironment: 'node', moduleFileExtensions: ['ts', 'js', 'json'] };
 
 module.exports = {
   projects: [
-    { ...common, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs,tools}/**/*.spec.ts'] },
+    { ...common, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs,tools,examples}/**/*.spec.ts'] },
     {
       ...common,
       displayName: 'integration',
