@@ -1,0 +1,7 @@
+/**
+ * What deck modules import from IvoryOS-TS.
+ *
+ * `int` marks an integer parameter (`analyze(n: int)`). TypeScript erases the alias to
+ * `number`, so introspection reads the annotation text to tell `int` from `float`.
+ */
+export type int = number;
