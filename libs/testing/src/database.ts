@@ -1,0 +1,27 @@
+import { randomBytes } from 'node:crypto';
+import { createDatabase, dropDatabase, migrateUp, withDatabase } from '@ivoryos/db';
+
+/** Server the integration tests use; CI and the README's machine run PostgreSQL here. */
+export const TEST_PG_URL = process.env.IVORYOS_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+export const TEST_REDIS_URL = process.env.IVORYOS_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+/** Migrated once per test run; each test file copies it, which is much faster than migrating. */
+export const TEMPLATE_DB = 'ivoryos_test_template';
+
+export async function prepareTemplateDatabase(): Promise<void> {
+  const url = withDatabase(TEST_PG_URL, TEMPLATE_DB);
+  await createDatabase(url, { dropFirst: true });
+  await migrateUp(url);
+}
+
+export interface TestDatabase {
+  url: string;
+  drop(): Promise<void>;
+}
+
+/** A fresh, migrated database for one test file. */
+export async function createTestDatabase(): Promise<TestDatabase> {
+  const url = withDatabase(TEST_PG_URL, `ivoryos_test_${randomBytes(5).toString('hex')}`);
+  await createDatabase(url, { template: TEMPLATE_DB });
+  return { url, drop: () => dropDatabase(url) };
+}

@@ -1,0 +1,15 @@
+// Compiles every app, lib, tool and bench with swc into dist/ (path aliases rewritten to
+// relative requires). Type checking is separate: `npm run typecheck`.
+import { execFileSync } from 'node:child_process';
+import { rmSync } from 'node:fs';
+
+rmSync('dist', { recursive: true, force: true });
+execFileSync(
+  process.execPath,
+  [
+    'node_modules/@swc/cli/bin/swc.js', 'apps', 'libs', 'tools', 'bench', 'examples',
+    '-d', 'dist', '--config-file', '.swcrc', '--quiet',
+    '--ignore', '**/*.spec.ts,**/*.int-spec.ts,**/*.e2e-spec.ts,**/fixtures/**',
+  ],
+  { stdio: 'inherit' },
+);
