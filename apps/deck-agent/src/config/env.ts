@@ -1,0 +1,68 @@
+import { z } from 'zod';
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+/** Unset and empty mean the same: compose's `${VAR:-}` passes an empty string. */
+const optionalText = z.preprocess((v) => (v === '' ? undefined : v), z.string().min(1).optional());
+
+/** Every setting the deck agent reads, validated once at start. No `process.env` elsewhere. */
+export const agentEnvSchema = z
+  .object({
+    /**
+     * The deck's name on the transport (queue `deck.<name>`, streams `ivoryos:deck:<name>:*`).
+     * Unset: the deck file's stem. BullMQ forbids `:` in queue names, so only letters, digits,
+     * `_` and `-`. Exactly one agent may run per name.
+     */
+    IVORYOS_DECK_NAME: z.preprocess(
+      (v) => (v === '' ? undefined : v),
+      z
+        .string()
+        .regex(/^[A-Za-z0-9_-]+$/, 'use only letters, digits, "_" and "-"')
+        .max(64)
+        .optional(),
+    ),
+    REDIS_URL: z.string().default('redis://127.0.0.1:6379'),
+    IVORYOS_GATEWAY_URL: z.url().default('http://127.0.0.1:8000'),
+    /** Credential the agent presents as this deck; optional. Unset and empty mean none. */
+    IVORYOS_DECK_TOKEN: optionalText,
+    /** Holds the local journal; put it on a persistent volume in containers. */
+    IVORYOS_DATA_DIR: z.string().default('ivoryos_data'),
+    IVORYOS_HEARTBEAT_MS: z.coerce.number().int().min(50).default(2000),
+    /** Presence older than this counts as offline; must exceed the heartbeat period. */
+    IVORYOS_OFFLINE_AFTER_MS: z.coerce.number().int().min(100).default(10000),
+    /** fsync every journal append: survives power loss at the cost of write latency. */
+    IVORYOS_JOURNAL_FSYNC: bool.default(false),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    /** Demo deck only (examples/decks): simulated duration of each instrument call, in ms. */
+    IVORYOS_SIM_DELAY_MS: z.preprocess(
+      (v) => (v === '' ? undefined : v),
+      z.coerce.number().int().min(0).optional(),
+    ),
+    /** Demo deck only (examples/decks): file the simulated instruments append each call to. */
+    IVORYOS_SIM_CALL_LOG: optionalText,
+  })
+  .superRefine((env, ctx) => {
+    if (env.IVORYOS_OFFLINE_AFTER_MS <= env.IVORYOS_HEARTBEAT_MS) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['IVORYOS_OFFLINE_AFTER_MS'],
+        message: `must be greater than IVORYOS_HEARTBEAT_MS (${env.IVORYOS_HEARTBEAT_MS})`,
+      });
+    }
+  });
+
+export type AgentEnv = z.infer<typeof agentEnvSchema>;
+
+/** Names of the deck agent's settings; deployment files are checked against this list. */
+export const agentEnvNames = Object.keys(agentEnvSchema.shape) as (keyof AgentEnv)[];
+
+export function parseAgentEnv(source: NodeJS.ProcessEnv): AgentEnv {
+  const parsed = agentEnvSchema.safeParse(source);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new Error(`Invalid deck agent settings:\n${lines.join('\n')}`);
+  }
+  return parsed.data;
+}
