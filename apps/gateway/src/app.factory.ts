@@ -1,0 +1,33 @@
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import cookieParser from 'cookie-parser';
+import helmet from 'helmet';
+import { Logger } from 'nestjs-pino';
+import { AppModule } from './app.module';
+import { installBodyParsing } from './common/body-parsing';
+import { createValidationPipe } from './common/validation';
+import type { GatewayConfig } from './config/gateway-config';
+import { buildOpenApi, serveDocs } from './docs/openapi';
+
+/** The gateway, configured but not listening: used by main and by the end-to-end tests. */
+export async function createGatewayApp(config: GatewayConfig): Promise<NestExpressApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), { bodyParser: false, bufferLogs: true });
+  app.useLogger(app.get(Logger));
+  app.set('trust proxy', 'loopback');
+  app.disable('x-powered-by');
+  app.use(
+    helmet({
+      // Swagger UI needs inline styles and data: images; scripts stay same-origin.
+      contentSecurityPolicy: { directives: { 'style-src': ["'self'", "'unsafe-inline'"], 'img-src': ["'self'", 'data:'] } },
+    }),
+  );
+  const origins = config.env.IVORYOS_CORS_ORIGINS.split(',').map((s) => s.trim()).filter(Boolean);
+  app.enableCors({ origin: origins.length ? origins : false, credentials: true });
+  app.use(cookieParser());
+  installBodyParsing(app, config.env.IVORYOS_BODY_LIMIT);
+  app.setGlobalPrefix('api');
+  app.useGlobalPipes(createValidationPipe());
+  app.enableShutdownHooks();
+  serveDocs(app, buildOpenApi(app, config.version));
+  return app;
+}

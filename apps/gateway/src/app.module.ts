@@ -1,0 +1,50 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import { LoggerModule } from 'nestjs-pino';
+import pino from 'pino';
+import { join } from 'node:path';
+import { AllExceptionsFilter } from './common/exception.filter';
+import { GATEWAY_CONFIG, type GatewayConfig } from './config/gateway-config';
+import { DatabaseModule } from './database/database.module';
+import { HealthModule } from './health/health.module';
+import { RedisModule } from './redis/redis.module';
+import { RunsModule } from './runs/runs.module';
+import { WorkflowsModule } from './workflows/workflows.module';
+
+@Module({})
+export class AppModule {
+  static forRoot(config: GatewayConfig): DynamicModule {
+    const configModule: DynamicModule = {
+      module: class ConfigHolder {},
+      global: true,
+      providers: [{ provide: GATEWAY_CONFIG, useValue: config }],
+      exports: [GATEWAY_CONFIG],
+    };
+    return {
+      module: AppModule,
+      imports: [
+        configModule,
+        LoggerModule.forRoot({
+          pinoHttp: [
+            {
+              level: config.env.LOG_LEVEL,
+              redact: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'],
+              autoLogging: { ignore: (req) => (req.url ?? '').startsWith('/api/health') },
+            },
+            // Logs go to stdout and, as in IvoryOS, to ivoryos_data/default.log.
+            pino.multistream([
+              { stream: process.stdout },
+              { stream: pino.destination({ dest: join(config.dataDir, 'default.log'), mkdir: true, sync: false }) },
+            ]),
+          ],
+        }),
+        DatabaseModule,
+        RedisModule,
+        HealthModule,
+        WorkflowsModule,
+        RunsModule,
+      ],
+      providers: [{ provide: APP_FILTER, useClass: AllExceptionsFilter }],
+    };
+  }
+}

@@ -1,0 +1,41 @@
+import { HttpStatus } from '@nestjs/common';
+import type { FieldError } from '@ivoryos/contracts';
+
+/** An error the client caused or can act on; the exception filter maps it to its status. */
+export class DomainError extends Error {
+  constructor(
+    readonly status: HttpStatus,
+    message: string,
+    readonly errors?: FieldError[],
+  ) {
+    super(message);
+  }
+}
+
+export class BadInput extends DomainError {
+  constructor(message: string, errors?: FieldError[]) {
+    super(HttpStatus.BAD_REQUEST, message, errors);
+  }
+
+  static field(path: string, message: string): BadInput {
+    return new BadInput(`${path}: ${message}`, [{ path, message }]);
+  }
+}
+
+export class NotFound extends DomainError {
+  constructor(what: string, id: string, path?: string) {
+    super(HttpStatus.NOT_FOUND, `${what} '${id}' not found`, path ? [{ path, message: `${what} '${id}' not found` }] : undefined);
+  }
+}
+
+export class Conflict extends DomainError {
+  constructor(message: string, errors?: FieldError[]) {
+    super(HttpStatus.CONFLICT, message, errors);
+  }
+}
+
+export class Unavailable extends DomainError {
+  constructor(message: string) {
+    super(HttpStatus.SERVICE_UNAVAILABLE, message);
+  }
+}

@@ -1,0 +1,48 @@
+import { ArgumentsHost, Catch, HttpException, Logger, type ExceptionFilter } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { STATUS_CODES } from 'node:http';
+import type { Response } from 'express';
+import type { ErrorBody } from '@ivoryos/contracts';
+import { DomainError } from './domain-errors';
+import { describeDatabaseError } from './database-errors';
+
+/** Every error leaves as an ErrorBody; unexpected ones get an id that points into the log. */
+@Catch()
+export class AllExceptionsFilter implements ExceptionFilter {
+  private readonly logger = new Logger('Errors');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const res = host.switchToHttp().getResponse<Response>();
+    if (res.headersSent) return;
+    const body = this.toBody(exception);
+    res.status(body.statusCode).json(body);
+  }
+
+  toBody(exception: unknown): ErrorBody {
+    if (exception instanceof DomainError) {
+      return { statusCode: exception.status, error: reason(exception.status), message: exception.message, ...(exception.errors ? { errors: exception.errors } : {}) };
+    }
+    if (exception instanceof HttpException) {
+      const status = exception.getStatus();
+      const response = exception.getResponse();
+      const message = typeof response === 'string' ? response : messageOf(response) ?? exception.message;
+      return { statusCode: status, error: reason(status), message };
+    }
+    const db = describeDatabaseError(exception);
+    if (db) return { statusCode: db.status, error: reason(db.status), message: db.message };
+    const errorId = randomUUID();
+    this.logger.error({ errorId, err: exception }, 'Unexpected error');
+    return { statusCode: 500, error: 'Internal Server Error', message: 'Unexpected error; quote the errorId when reporting it', errorId };
+  }
+}
+
+function reason(status: number): string {
+  return STATUS_CODES[status] ?? 'Error';
+}
+
+function messageOf(response: object): string | undefined {
+  const m = (response as { message?: unknown }).message;
+  if (typeof m === 'string') return m;
+  if (Array.isArray(m)) return m.join('; ');
+  return undefined;
+}

@@ -1,0 +1,23 @@
+import { Injectable, type PipeTransform } from '@nestjs/common';
+import { BadInput } from './domain-errors';
+import { WORKFLOW_NAME_PATTERN, WORKFLOW_NAME_RULE } from '../workflows/dto/workflow-body.dto';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The `:id` path parameter, which must be a UUID; answers 400 naming it. */
+@Injectable()
+export class UuidParam implements PipeTransform<string, string> {
+  transform(value: string): string {
+    if (!UUID.test(value)) throw BadInput.field('id', 'must be a UUID');
+    return value.toLowerCase();
+  }
+}
+
+@Injectable()
+export class WorkflowNameParam implements PipeTransform<string, string> {
+  transform(value: string): string {
+    if (!value || value.length > 50) throw BadInput.field('name', 'must be 1 to 50 characters');
+    if (!WORKFLOW_NAME_PATTERN.test(value)) throw BadInput.field('name', WORKFLOW_NAME_RULE);
+    return value;
+  }
+}

@@ -1,0 +1,78 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { PHASE_NAMES, PROMPT_KINDS, RUN_MODES, RUN_STATUSES, STEP_STATUSES } from '@ivoryos/contracts';
+
+export class WaitingResponse {
+  @ApiProperty() promptId!: string;
+  @ApiProperty({ enum: PROMPT_KINDS }) kind!: string;
+  @ApiProperty() message!: string;
+  @ApiPropertyOptional() inputType?: string;
+  @ApiPropertyOptional({ type: 'array', items: {} }) choices?: unknown[];
+  @ApiProperty() since!: string;
+}
+
+export class StepResponse {
+  @ApiProperty({ description: 'Opaque, increasing' }) id!: string;
+  @ApiProperty({ enum: PHASE_NAMES }) phase!: string;
+  @ApiProperty() repeatIndex!: number;
+  @ApiProperty({ description: "The action's id within its phase" }) stepIndex!: number;
+  @ApiProperty({ description: '0-based sample within a batch' }) sample!: number;
+  @ApiProperty() instrument!: string;
+  @ApiProperty() methodName!: string;
+  @ApiProperty({ type: 'object', additionalProperties: true }) args!: Record<string, unknown>;
+  @ApiProperty({ description: "The call's return value", nullable: true }) output!: unknown;
+  @ApiProperty({ type: 'object', additionalProperties: true, nullable: true, description: "The sample's variables after the step" }) context!: Record<string, unknown> | null;
+  @ApiProperty({ enum: STEP_STATUSES }) status!: string;
+  @ApiProperty({ nullable: true, type: String }) error!: string | null;
+  @ApiProperty() attempt!: number;
+  @ApiProperty({ nullable: true, type: String }) startedAt!: string | null;
+  @ApiProperty({ nullable: true, type: String }) endedAt!: string | null;
+}
+
+export class PhaseResponse {
+  @ApiProperty({ enum: PHASE_NAMES }) name!: string;
+  @ApiProperty() repeatIndex!: number;
+  @ApiProperty({ type: 'array', items: { type: 'object', additionalProperties: true }, nullable: true }) parameters!: unknown[] | null;
+  @ApiProperty({ type: 'array', items: { type: 'object', additionalProperties: true }, nullable: true }) outputs!: unknown[] | null;
+  @ApiProperty({ nullable: true, type: String }) startedAt!: string | null;
+  @ApiProperty({ nullable: true, type: String }) endedAt!: string | null;
+  @ApiProperty({ type: [StepResponse] }) steps!: StepResponse[];
+}
+
+export class RunSummaryResponse {
+  @ApiProperty() id!: string;
+  @ApiProperty() name!: string;
+  @ApiProperty() deck!: string;
+  @ApiProperty({ enum: RUN_STATUSES }) status!: string;
+  @ApiProperty({ enum: RUN_MODES }) mode!: string;
+  @ApiProperty({ nullable: true, type: String }) workflow!: string | null;
+  @ApiPropertyOptional({ type: WaitingResponse }) waiting?: WaitingResponse;
+  @ApiPropertyOptional() error?: string;
+  @ApiProperty({ nullable: true, type: String }) startedBy!: string | null;
+  @ApiProperty({ nullable: true, type: String }) externalId!: string | null;
+  @ApiProperty() createdAt!: string;
+  @ApiProperty({ nullable: true, type: String }) startedAt!: string | null;
+  @ApiProperty({ nullable: true, type: String }) endedAt!: string | null;
+}
+
+export class RunResponse extends RunSummaryResponse {
+  @ApiProperty() repeat!: number;
+  @ApiProperty() batchSize!: number;
+  @ApiProperty({ enum: ['wait', 'skip', 'stop'] }) onError!: string;
+  @ApiProperty({ type: 'object', additionalProperties: true, nullable: true }) metadata!: Record<string, unknown> | null;
+  @ApiProperty({ type: [PhaseResponse], description: 'In execution order' }) phases!: PhaseResponse[];
+}
+
+export class RunListResponse {
+  @ApiProperty({ type: [RunSummaryResponse] }) items!: RunSummaryResponse[];
+  @ApiProperty() total!: number;
+}
+
+export class StepPageResponse {
+  @ApiProperty({ type: [StepResponse] }) items!: StepResponse[];
+  @ApiProperty({ nullable: true, type: String, description: 'Pass as cursor for the next page; null at the end' }) nextCursor!: string | null;
+}
+
+export class ResultsResponse {
+  @ApiProperty({ type: [String] }) columns!: string[];
+  @ApiProperty({ type: 'array', items: { type: 'object', additionalProperties: true } }) rows!: Record<string, unknown>[];
+}

@@ -1,0 +1,75 @@
+import { Controller, Delete, Get, Header, HttpCode, HttpStatus, Param, Query, Res } from '@nestjs/common';
+import { ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { toCsv } from '../common/csv';
+import { UuidParam } from '../common/param-pipes';
+import { RunQueryDto, StepQueryDto } from './dto/run-query.dto';
+import { ResultsResponse, RunListResponse, RunResponse, StepPageResponse } from './dto/run-response.dto';
+import { RunsService } from './runs.service';
+
+const STEP_COLUMNS = [
+  'id', 'phase', 'repeatIndex', 'stepIndex', 'sample', 'instrument', 'methodName', 'attempt', 'status',
+  'startedAt', 'endedAt', 'error', 'args', 'output', 'context',
+];
+
+@ApiTags('runs')
+@Controller('runs')
+export class RunsController {
+  constructor(private readonly runs: RunsService) {}
+
+  @Get()
+  @ApiOperation({ summary: 'List runs, newest first' })
+  @ApiOkResponse({ type: RunListResponse })
+  list(@Query() q: RunQueryDto): Promise<RunListResponse> {
+    return this.runs.list(q);
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'A run with its phases and every step attempt' })
+  @ApiOkResponse({ type: RunResponse })
+  get(@Param('id', UuidParam) id: string): Promise<RunResponse> {
+    return this.runs.get(id);
+  }
+
+  @Get(':id/steps')
+  @ApiOperation({ summary: "Page through a run's step records" })
+  @ApiOkResponse({ type: StepPageResponse })
+  steps(@Param('id', UuidParam) id: string, @Query() q: StepQueryDto): Promise<StepPageResponse> {
+    return this.runs.steps(id, q);
+  }
+
+  @Get(':id/results')
+  @ApiOperation({ summary: 'One row per sample: parameters, variables and outputs' })
+  @ApiOkResponse({ type: ResultsResponse })
+  results(@Param('id', UuidParam) id: string): Promise<ResultsResponse> {
+    return this.runs.results(id);
+  }
+
+  @Get(':id/results.csv')
+  @ApiOperation({ summary: 'The results table as CSV' })
+  @ApiProduces('text/csv')
+  @Header('Content-Type', 'text/csv; charset=utf-8')
+  async resultsCsv(@Param('id', UuidParam) id: string, @Res({ passthrough: true }) res: Response): Promise<string> {
+    const table = await this.runs.results(id);
+    res.setHeader('Content-Disposition', `attachment; filename="run-${id}-results.csv"`);
+    return toCsv(table.columns, table.rows);
+  }
+
+  @Get(':id/steps.csv')
+  @ApiOperation({ summary: 'Every step record as CSV' })
+  @ApiProduces('text/csv')
+  @Header('Content-Type', 'text/csv; charset=utf-8')
+  async stepsCsv(@Param('id', UuidParam) id: string, @Res({ passthrough: true }) res: Response): Promise<string> {
+    const steps = await this.runs.allSteps(id);
+    res.setHeader('Content-Disposition', `attachment; filename="run-${id}-steps.csv"`);
+    return toCsv(STEP_COLUMNS, steps as unknown as Record<string, unknown>[]);
+  }
+
+  @Delete(':id')
+  @HttpCode(HttpStatus.NO_CONTENT)
+  @ApiOperation({ summary: 'Delete a finished run and its records' })
+  @ApiNoContentResponse()
+  async remove(@Param('id', UuidParam) id: string): Promise<void> {
+    await this.runs.remove(id);
+  }
+}

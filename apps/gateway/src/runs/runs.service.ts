@@ -1,0 +1,102 @@
+import { EntityManager } from '@mikro-orm/postgresql';
+import { Injectable } from '@nestjs/common';
+import { FINAL_RUN_STATUSES } from '@ivoryos/contracts';
+import { WorkflowPhase, WorkflowRun, WorkflowStep } from '@ivoryos/db';
+import { BadInput, Conflict, NotFound } from '../common/domain-errors';
+import type { RunQueryDto, StepQueryDto } from './dto/run-query.dto';
+import type { RunListResponse, RunResponse, StepPageResponse, StepResponse } from './dto/run-response.dto';
+import { buildResults, type ResultsTable } from './results';
+import { toRunResponse, toRunSummary, toStepResponse, type PhaseRow, type StepRow } from './run-mapping';
+
+@Injectable()
+export class RunsService {
+  constructor(private readonly em: EntityManager) {}
+
+  async list(q: RunQueryDto): Promise<RunListResponse> {
+    const where: Record<string, unknown> = {};
+    if (q.deck) where.deck = q.deck;
+    if (q.status?.length) where.status = { $in: q.status };
+    if (q.workflow) where.workflowName = q.workflow;
+    if (q.startedBy) where.startedBy = q.startedBy;
+    if (q.externalId) where.externalId = q.externalId;
+    if (q.name) where.name = { $ilike: `%${q.name.replace(/[\\%_]/g, (c) => `\\${c}`)}%` };
+    if (q.from || q.to) where.createdAt = { ...(q.from ? { $gte: q.from } : {}), ...(q.to ? { $lt: q.to } : {}) };
+    const [runs, total] = await this.em.findAndCount(WorkflowRun, where, {
+      orderBy: { createdAt: 'desc', id: 'desc' },
+      limit: q.perPage,
+      offset: (q.page - 1) * q.perPage,
+      exclude: ['workflowSnapshot', 'checkpoint', 'parameters'],
+    });
+    return { items: runs.map(toRunSummary), total };
+  }
+
+  async get(id: string): Promise<RunResponse> {
+    const run = await this.find(id);
+    const phases = await this.phaseRows(id);
+    return toRunResponse(run, phases, await this.stepRows({ runId: id }));
+  }
+
+  async steps(id: string, q: StepQueryDto): Promise<StepPageResponse> {
+    await this.find(id);
+    const phases = await this.phaseRows(id, q);
+    if (!phases.length) return { items: [], nextCursor: null };
+    const phaseById = new Map(phases.map((p) => [String(p.id), p]));
+    const where: Record<string, unknown> = { runId: id, phase: { $in: phases.map((p) => p.id) } };
+    if (q.cursor !== undefined) {
+      if (!/^\d{1,18}$/.test(q.cursor)) throw BadInput.field('cursor', 'is not a cursor this API returned');
+      where.id = { $gt: q.cursor };
+    }
+    const rows = await this.stepRows(where, q.limit + 1);
+    const page = rows.slice(0, q.limit);
+    return {
+      items: page.map((s) => toStepResponse(s, phaseById.get(String(s.phase))!)),
+      nextCursor: rows.length > q.limit ? String(page[page.length - 1].id) : null,
+    };
+  }
+
+  async results(id: string): Promise<ResultsTable> {
+    const run = await this.find(id);
+    const phases = await this.phaseRows(id);
+    const parameterNames = [...new Set((run.parameters ?? []).flatMap((row) => Object.keys(row)))];
+    return buildResults(phases, parameterNames);
+  }
+
+  /** Every step row of a run, oldest first, for steps.csv. */
+  async allSteps(id: string): Promise<StepResponse[]> {
+    await this.find(id);
+    const phaseById = new Map((await this.phaseRows(id)).map((p) => [String(p.id), p]));
+    return (await this.stepRows({ runId: id })).map((s) => toStepResponse(s, phaseById.get(String(s.phase))!));
+  }
+
+  async remove(id: string): Promise<void> {
+    const run = await this.find(id);
+    if (!FINAL_RUN_STATUSES.includes(run.status)) {
+      throw new Conflict(`run ${id} is ${run.status}; cancel or stop it before deleting its records`);
+    }
+    await this.em.nativeDelete(WorkflowRun, { id });
+  }
+
+  private async find(id: string): Promise<WorkflowRun> {
+    const run = await this.em.findOne(WorkflowRun, { id });
+    if (!run) throw new NotFound('run', id);
+    return run;
+  }
+
+  private async stepRows(where: Record<string, unknown>, limit?: number): Promise<StepRow[]> {
+    const qb = this.em.createQueryBuilder(WorkflowStep).select('*').where(where).orderBy({ id: 'asc' });
+    if (limit !== undefined) qb.limit(limit);
+    return (await qb.execute('all', true)) as unknown as StepRow[];
+  }
+
+  private async phaseRows(runId: string, q: { phase?: string; iteration?: number } = {}): Promise<PhaseRow[]> {
+    const where: Record<string, unknown> = { run: runId };
+    if (q.phase) where.name = q.phase;
+    if (q.iteration !== undefined) where.repeatIndex = q.iteration;
+    return (await this.em
+      .createQueryBuilder(WorkflowPhase)
+      .select('*')
+      .where(where)
+      .orderBy({ id: 'asc' })
+      .execute('all', true)) as unknown as PhaseRow[];
+  }
+}

@@ -1,0 +1,117 @@
+import {
+  Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Post, Put, Query, Res, UploadedFile, UseInterceptors,
+} from '@nestjs/common';
+import { FileInterceptor } from '@nestjs/platform-express';
+import {
+  ApiBody, ApiConsumes, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags,
+} from '@nestjs/swagger';
+import type { Response } from 'express';
+import type { Actor, WorkflowDocument } from '@ivoryos/contracts';
+import { CurrentActor } from '../common/actor';
+import { BadInput } from '../common/domain-errors';
+import { WorkflowNameParam } from '../common/param-pipes';
+import { ImportQueryDto } from './dto/import-query.dto';
+import { RegisterDto, WorkflowBodyDto, WorkflowNameDto } from './dto/workflow-body.dto';
+import { WorkflowQueryDto } from './dto/workflow-query.dto';
+import { WorkflowListResponse, WorkflowResponse } from './dto/workflow-response.dto';
+import { WorkflowsService } from './workflows.service';
+
+const IMPORT_FILE_LIMIT = 5 * 1024 * 1024;
+
+@ApiTags('workflows')
+@Controller('workflows')
+export class WorkflowsController {
+  constructor(private readonly workflows: WorkflowsService) {}
+
+  @Get()
+  @ApiOperation({ summary: 'List workflows (filter, sort, page)' })
+  @ApiOkResponse({ type: WorkflowListResponse })
+  list(@Query() q: WorkflowQueryDto) {
+    return this.workflows.list(q);
+  }
+
+  @Post()
+  @ApiOperation({ summary: 'Create a workflow (drafts may be invalid for any deck)' })
+  @ApiCreatedResponse({ type: WorkflowResponse })
+  create(@Body() body: WorkflowBodyDto, @CurrentActor() actor: Actor): Promise<WorkflowDocument> {
+    return this.workflows.create(body, actor.name);
+  }
+
+  @Post('import')
+  @ApiOperation({ summary: 'Import an IvoryOS workflow JSON file (as the JSON body, or multipart field "file")' })
+  @ApiConsumes('application/json', 'multipart/form-data')
+  @ApiBody({ schema: { oneOf: [{ type: 'object', additionalProperties: true }, { type: 'object', properties: { file: { type: 'string', format: 'binary' } } }] } })
+  @ApiCreatedResponse({ type: WorkflowResponse })
+  @UseInterceptors(FileInterceptor('file', { limits: { fileSize: IMPORT_FILE_LIMIT, files: 1 } }))
+  importFile(
+    @Body() body: unknown,
+    @UploadedFile() file: Express.Multer.File | undefined,
+    @Query() q: ImportQueryDto,
+    @CurrentActor() actor: Actor,
+  ): Promise<WorkflowDocument> {
+    return this.workflows.importDocument(file ? parseUpload(file) : body, actor.name, q);
+  }
+
+  @Get(':name')
+  @ApiOperation({ summary: 'Get a workflow' })
+  @ApiParam({ name: 'name' })
+  @ApiOkResponse({ type: WorkflowResponse })
+  get(@Param('name', WorkflowNameParam) name: string): Promise<WorkflowDocument> {
+    return this.workflows.get(name);
+  }
+
+  @Put(':name')
+  @ApiOperation({ summary: 'Replace a workflow (not a finalized one); renames when the body has another name' })
+  @ApiOkResponse({ type: WorkflowResponse })
+  replace(@Param('name', WorkflowNameParam) name: string, @Body() body: WorkflowBodyDto): Promise<WorkflowDocument> {
+    return this.workflows.replace(name, body);
+  }
+
+  @Delete(':name')
+  @HttpCode(HttpStatus.NO_CONTENT)
+  @ApiOperation({ summary: 'Delete a workflow; its runs keep their own snapshot' })
+  @ApiNoContentResponse()
+  async remove(@Param('name', WorkflowNameParam) name: string): Promise<void> {
+    await this.workflows.remove(name);
+  }
+
+  @Post(':name/save-as')
+  @ApiOperation({ summary: 'Copy a workflow under a new name (new uuid, status editing)' })
+  @ApiCreatedResponse({ type: WorkflowResponse })
+  saveAs(@Param('name', WorkflowNameParam) name: string, @Body() body: WorkflowNameDto, @CurrentActor() actor: Actor) {
+    return this.workflows.saveAs(name, body.name, actor.name);
+  }
+
+  @Post(':name/finalize')
+  @HttpCode(HttpStatus.OK)
+  @ApiOperation({ summary: 'Finalize: the workflow can no longer be overwritten' })
+  @ApiOkResponse({ type: WorkflowResponse })
+  finalize(@Param('name', WorkflowNameParam) name: string) {
+    return this.workflows.finalize(name);
+  }
+
+  @Post(':name/register')
+  @HttpCode(HttpStatus.OK)
+  @ApiOperation({ summary: 'Offer (or stop offering) the workflow as a step inside other workflows of its deck' })
+  @ApiOkResponse({ type: WorkflowResponse })
+  register(@Param('name', WorkflowNameParam) name: string, @Body() body: RegisterDto) {
+    return this.workflows.register(name, body.registered);
+  }
+
+  @Get(':name/export')
+  @ApiOperation({ summary: 'Download the workflow as an IvoryOS JSON file' })
+  @ApiOkResponse({ type: WorkflowResponse })
+  async export(@Param('name', WorkflowNameParam) name: string, @Res({ passthrough: true }) res: Response) {
+    const doc = await this.workflows.get(name);
+    res.setHeader('Content-Disposition', `attachment; filename="${encodeURIComponent(name)}.json"`);
+    return doc;
+  }
+}
+
+function parseUpload(file: Express.Multer.File): unknown {
+  try {
+    return JSON.parse(file.buffer.toString('utf8'));
+  } catch (err) {
+    throw BadInput.field('file', `is not valid JSON: ${err instanceof Error ? err.message : String(err)}`);
+  }
+}
