@@ -1,4 +1,4 @@
-import { Module, type DynamicModule } from '@nestjs/common';
+import { Module, RequestMethod, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { LoggerModule } from 'nestjs-pino';
 import pino from 'pino';
@@ -25,6 +25,8 @@ export class AppModule {
       imports: [
         configModule,
         LoggerModule.forRoot({
+          // Express 5 wildcard syntax; the module's default '*' is the old one.
+          forRoutes: [{ path: '{*all}', method: RequestMethod.ALL }],
           pinoHttp: [
             {
               level: config.env.LOG_LEVEL,

@@ -8,7 +8,11 @@ import { GATEWAY_CONFIG, type GatewayConfig } from '../config/gateway-config';
   imports: [
     MikroOrmModule.forRootAsync({
       inject: [GATEWAY_CONFIG],
-      useFactory: (config: GatewayConfig) => ormOptions({ clientUrl: config.dbUrl }),
+      useFactory: (config: GatewayConfig) => ({
+        ...ormOptions({ clientUrl: config.dbUrl }),
+        // Express 5 route syntax for the request-context middleware (its own detection picks the old `*`).
+        forRoutesPath: '{*all}',
+      }),
       driver: PostgreSqlDriver,
     }),
   ],

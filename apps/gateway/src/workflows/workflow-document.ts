@@ -23,8 +23,11 @@ export function parseIvoryosTime(text: unknown): Date | undefined {
   if (typeof text !== 'string') return undefined;
   const m = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2})(?::(\d{2}))?/.exec(text.trim());
   if (!m) return undefined;
-  const d = new Date(Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4], +m[5], +(m[6] ?? 0)));
-  return Number.isNaN(d.getTime()) ? undefined : d;
+  const [y, mo, day, h, min, sec] = [+m[1], +m[2], +m[3], +m[4], +m[5], +(m[6] ?? 0)];
+  const d = new Date(Date.UTC(y, mo - 1, day, h, min, sec));
+  // Date rolls 2024-13-45 over into 2025; such a text is not a time.
+  const exact = d.getUTCMonth() === mo - 1 && d.getUTCDate() === day && d.getUTCHours() === h && d.getUTCMinutes() === min && d.getUTCSeconds() === sec;
+  return exact ? d : undefined;
 }
 
 /**

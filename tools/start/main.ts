@@ -1,0 +1,84 @@
+/* `npm start`: the whole system on one machine. Starts Redis if none answers (and redis-server
+   is installed), then the gateway (which starts an embedded PostgreSQL when no database URL
+   is set), each as its own process. Not production mode. */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { Supervisor, type ManagedProcess } from './supervisor';
+import { localRedisPort, redisAnswers } from './redis-check';
+
+const root = resolve(__dirname, '..', '..', '..');
+const dataDir = resolve(process.env.IVORYOS_DATA_DIR ?? 'ivoryos_data');
+const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+function hasRedisServer(): boolean {
+  try {
+    execFileSync('redis-server', ['--version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function main(): Promise<void> {
+  const processes: ManagedProcess[] = [];
+  if (!(await redisAnswers(redisUrl))) {
+    const port = localRedisPort(redisUrl);
+    if (port === undefined || !hasRedisServer()) {
+      console.error(
+        `No Redis answers at ${redisUrl}.\n` +
+          'Start one (Debian/Ubuntu: sudo apt-get install redis-server; macOS: brew install redis; or docker run -p 6379:6379 redis:7)\n' +
+          'or point REDIS_URL at one, then run npm start again.',
+      );
+      process.exit(1);
+    }
+    const dir = join(dataDir, 'redis');
+    mkdirSync(dir, { recursive: true });
+    console.error(`[start] no Redis at ${redisUrl}; starting redis-server on port ${port} with its data in ${dir}`);
+    processes.push({
+      name: 'redis',
+      command: 'redis-server',
+      // A queue for lab hardware must never evict keys; keep an append-only file under ivoryos_data.
+      args: ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--maxmemory-policy', 'noeviction', '--save', ''],
+      restart: true,
+      essential: false,
+    });
+  }
+  processes.push({
+    name: 'gateway',
+    command: process.execPath,
+    args: [join(root, 'dist/apps/gateway/src/main.js')],
+    env: { IVORYOS_DATA_DIR: dataDir, REDIS_URL: redisUrl },
+    restart: false,
+    essential: true,
+  });
+
+  const supervisor = new Supervisor((name, code) => {
+    console.error(`[start] ${name} stopped; shutting down`);
+    void supervisor.stopAll().then(() => process.exit(code ?? 1));
+  });
+  for (const p of processes) {
+    supervisor.start(p);
+    if (p.name === 'redis') await waitFor(() => redisAnswers(redisUrl, 500), 10_000, 'redis-server did not answer within 10 s');
+  }
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      console.error(`[start] ${signal}: stopping`);
+      void supervisor.stopAll().then(() => process.exit(0));
+    });
+  }
+}
+
+async function waitFor(check: () => Promise<boolean>, timeoutMs: number, message: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check()) return;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(message);
+}
+
+main().catch((err: unknown) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});
