@@ -1,0 +1,108 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { chmodSync, existsSync, mkdtempSync, readdirSync } from 'node:fs';
+import { connect, createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+const root = resolve(__dirname, '..', '..');
+const launcher = join(root, 'dist/tools/start/main.js');
+
+function freePort(): Promise<number> {
+  return new Promise((res) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => res(port));
+    });
+  });
+}
+
+function portOpen(port: number): Promise<boolean> {
+  return new Promise((res) => {
+    const s = connect(port, '127.0.0.1');
+    s.on('connect', () => {
+      s.destroy();
+      res(true);
+    });
+    s.on('error', () => res(false));
+  });
+}
+
+async function waitFor<T>(fn: () => Promise<T | undefined>, timeoutMs: number, what: string): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await fn().catch(() => undefined);
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+/** `npm start` as a newcomer runs it: no database URL, and here no Redis on the chosen port either. */
+describe('npm start (built launcher)', () => {
+  let proc: ChildProcess;
+  let base: string;
+  let dataDir: string;
+  let redisPort: number;
+  let output = '';
+
+  beforeAll(async () => {
+    if (!existsSync(launcher)) throw new Error(`${launcher} is missing: run npm run build first (npm test does)`);
+    const dir = mkdtempSync(join(tmpdir(), 'ivoryos-start-'));
+    chmodSync(dir, 0o755); // the embedded PostgreSQL runs as the postgres user when we are root
+    dataDir = join(dir, 'ivoryos_data');
+    const port = await freePort();
+    redisPort = await freePort();
+    base = `http://127.0.0.1:${port}`;
+    const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), IVORYOS_DATA_DIR: dataDir, REDIS_URL: `redis://127.0.0.1:${redisPort}`, LOG_LEVEL: 'warn' };
+    delete env.DATABASE_URL;
+    delete env.IVORYOS_DB_URI;
+    proc = spawn(process.execPath, [launcher], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    proc.stdout!.on('data', (d: Buffer) => (output += d.toString()));
+    proc.stderr!.on('data', (d: Buffer) => (output += d.toString()));
+  }, 10_000);
+
+  afterAll(async () => {
+    if (proc.exitCode === null) {
+      proc.kill('SIGTERM');
+      await new Promise((r) => proc.once('exit', r));
+    }
+  });
+
+  it('serves /api/health with the embedded database and the Redis it started', async () => {
+    const health = await waitFor(
+      async () => {
+        const res = await fetch(`${base}/api/health`);
+        return res.status === 200 ? ((await res.json()) as Record<string, { status: string; kind?: string }>) : undefined;
+      },
+      90_000,
+      'the gateway to answer',
+    ).catch((e: Error) => {
+      throw new Error(`${e.message}\n${output}`);
+    });
+    expect(health.status).toBe('ok');
+    expect(health.db).toMatchObject({ status: 'up', kind: 'embedded' });
+    expect(health.redis).toMatchObject({ status: 'up' });
+    expect(output).toContain(`starting redis-server on port ${redisPort}`);
+    for (const folder of ['config_csv', 'logs', 'pseudo_deck', 'results', 'scripts/drafts', 'llm_output', 'postgres', 'redis']) {
+      expect(existsSync(join(dataDir, folder))).toBe(true);
+    }
+  }, 100_000);
+
+  it('renders the API docs', async () => {
+    const page = await fetch(`${base}/api/docs`);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('swagger-ui');
+    const spec = (await (await fetch(`${base}/api/docs-json`)).json()) as { paths: Record<string, unknown> };
+    expect(Object.keys(spec.paths)).toEqual(expect.arrayContaining(['/api/health', '/api/workflows', '/api/runs/{id}']));
+  });
+
+  it('stops the gateway, the database and Redis on SIGTERM', async () => {
+    proc.kill('SIGTERM');
+    const code = await new Promise<number | null>((r) => proc.once('exit', r));
+    expect(code).toBe(0);
+    await expect(fetch(`${base}/api/health`)).rejects.toThrow();
+    expect(await portOpen(redisPort)).toBe(false);
+    expect(readdirSync(join(dataDir, 'postgres')).includes('postmaster.pid')).toBe(false);
+  }, 30_000);
+});
