@@ -32,10 +32,20 @@ export type GatewayEnv = z.infer<typeof gatewayEnvSchema>;
 export const gatewayEnvNames = Object.keys(gatewayEnvSchema.shape) as (keyof GatewayEnv)[];
 
 export function parseGatewayEnv(source: NodeJS.ProcessEnv): GatewayEnv {
-  const parsed = gatewayEnvSchema.safeParse(source);
+  // Production checks apply to the gateway only, not to the migration job sharing this schema.
+  const parsed = gatewayEnvSchema.superRefine(requireProductionSecrets).safeParse(source);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
     throw new Error(`Invalid gateway settings:\n${lines.join('\n')}`);
   }
   return parsed.data;
+}
+
+/** Development falls back to admin/admin and a generated secret file; production never does. */
+function requireProductionSecrets(env: GatewayEnv, ctx: z.RefinementCtx): void {
+  if (env.IVORYOS_ENV !== 'production') return;
+  if (!env.IVORYOS_ADMIN_PASSWORD || env.IVORYOS_ADMIN_PASSWORD.length < 8) {
+    ctx.addIssue({ code: 'custom', path: ['IVORYOS_ADMIN_PASSWORD'], message: 'is required in production (at least 8 characters)' });
+  }
+  if (!env.IVORYOS_JWT_SECRET) ctx.addIssue({ code: 'custom', path: ['IVORYOS_JWT_SECRET'], message: 'is required in production' });
 }
