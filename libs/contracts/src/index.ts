@@ -5,3 +5,4 @@ export * from './workflow';
 export * from './runs';
 export * from './events';
 export * from './transport';
+export * from './agent';

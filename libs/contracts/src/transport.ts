@@ -28,3 +28,9 @@ export const channelNames = {
 } as const;
 
 export const EVENT_CONSUMER_GROUP = 'gateway';
+
+/** Set of deck names whose agents have registered; the gateway watches their event streams. */
+export const DECK_SET_KEY = `${QUEUE_PREFIX}:decks`;
+
+/** Deck names go into queue names, stream keys and URLs. */
+export const DECK_NAME_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
