@@ -4,6 +4,9 @@
  */
 export const QUEUE_PREFIX = 'ivoryos';
 
+/** BullMQ key prefix, so every key of ours starts with `ivoryos:` (one ACL pattern per deck later). */
+export const BULL_PREFIX = QUEUE_PREFIX;
+
 export const queueNames = {
   /** Per-deck BullMQ queue: "accept run X" and direct calls, each done at most once. */
   deck: (deck: string) => `deck.${deck}`,
