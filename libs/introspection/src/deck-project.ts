@@ -17,6 +17,9 @@ const REQUIRED_OPTIONS: ts.CompilerOptions = {
   skipLibCheck: true,
 };
 
+// Test-runner globals never type deck code, and loading them doubles the checker's time and memory.
+const TEST_RUNNER_TYPES = /^(@types\/)?(jest|mocha|jasmine|vitest(\/globals)?)$/;
+
 export interface DeckSource {
   sourceFile: SourceFile;
   checker: ts.TypeChecker;
@@ -28,11 +31,24 @@ export interface DeckSource {
  */
 export function loadDeckSource(file: string, tsconfig?: string): DeckSource {
   const configPath = tsconfig ?? ts.findConfigFile(dirname(file), ts.sys.fileExists);
+  const options = configPath ? configOptions(configPath) : DEFAULT_OPTIONS;
+  const types = options.types?.filter((name) => !TEST_RUNNER_TYPES.test(name));
   const project = new Project({
-    ...(configPath ? { tsConfigFilePath: configPath } : {}),
     skipAddingFilesFromTsConfig: true,
-    compilerOptions: { ...(configPath ? {} : DEFAULT_OPTIONS), ...REQUIRED_OPTIONS },
+    compilerOptions: { ...options, ...REQUIRED_OPTIONS, ...(types ? { types } : {}) },
   });
   const sourceFile = project.addSourceFileAtPath(file);
   return { sourceFile, checker: project.getTypeChecker().compilerObject };
+}
+
+function configOptions(configPath: string): ts.CompilerOptions {
+  const host: ts.ParseConfigFileHost = {
+    ...ts.sys,
+    onUnRecoverableConfigFileDiagnostic: (diagnostic) => {
+      throw new Error(`Cannot read ${configPath}: ${ts.flattenDiagnosticMessageText(diagnostic.messageText, '\n')}`);
+    },
+  };
+  const parsed = ts.getParsedCommandLineOfConfigFile(configPath, {}, host);
+  if (!parsed) throw new Error(`Cannot read ${configPath}`);
+  return parsed.options;
 }
