@@ -47,7 +47,7 @@ describe('introspectDeck on the tricky deck', () => {
   it('lists public methods and accessors, inherited ones from another file included', () => {
     expect(Object.keys(schema.instruments['deck.stage'].actions).sort()).toEqual([
       'count', 'home', 'legacy_reset', 'limits', 'log_all', 'move_to', 'moves_done', 'pipette', 'position',
-      'position_(setter)', 'purge', 'select_port', 'serial',
+      'position_(setter)', 'purge', 'select_port', 'serial', 'settle',
     ]);
   });
 
@@ -89,6 +89,17 @@ describe('introspectDeck on the tricky deck', () => {
     expect(port.type).toEqual(['Enum:tricky.Port', 'NoneType']);
     expect(port.required).toBe(false);
     expect(action('stage', 'select_port').params[0].default).toBe(3);
+  });
+
+  it('folds constant defaults and leaves out the ones it cannot know without running code', () => {
+    expect(action('stage', 'settle').params).toEqual([
+      { name: 'timeout_s', type: 'float', required: false, default: 7200 },
+      { name: 'label', type: 'str', required: false, default: 'stage A' },
+      { name: 'offset', type: 'float', required: false, default: -250 },
+      { name: 'started', type: 'str', required: false },
+    ]);
+    expect(action('stage', 'pipette').params.map((p) => p.default)).toEqual([50, ['A1', 'A2'], { owner: 'lab' }]);
+    expect(action('stage', 'select_port').params[1]).toEqual({ name: 'confirm', type: ['bool', 'NoneType'], required: false, default: null });
   });
 
   it('turns an inherited getter/setter into a getter action and a `_(setter)` action', () => {
