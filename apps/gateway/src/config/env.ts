@@ -20,6 +20,8 @@ export const gatewayEnvSchema = z.object({
   IVORYOS_CORS_ORIGINS: z.string().default(''),
   /** Whether this process consumes run events into PostgreSQL. */
   IVORYOS_INGEST: bool.default(true),
+  /** A deck whose agent has not sent a heartbeat for this long is shown offline. */
+  IVORYOS_DECK_OFFLINE_AFTER_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
   /** Run pending migrations at start (off by default in production, where a Job runs them). */
   IVORYOS_MIGRATE_ON_START: bool.optional(),
   IVORYOS_BODY_LIMIT: z.string().default('5mb'),
