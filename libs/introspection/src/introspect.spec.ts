@@ -49,6 +49,8 @@ describe('introspectDeck on the tricky deck', () => {
       'count', 'home', 'legacy_reset', 'limits', 'log_all', 'move_to', 'moves_done', 'pipette', 'position',
       'position_(setter)', 'purge', 'select_port', 'serial', 'settle',
     ]);
+    // declared (interface merge) but absent at runtime; private, protected, static, #private, _-prefixed
+    for (const name of ['ghost', 'hidden', 'calibrate', 'discover', '#secret', '_internal']) expect(action('stage', name)).toBeUndefined();
   });
 
   it('reads int through Promise<int> and int | undefined', () => {
