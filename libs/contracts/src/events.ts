@@ -9,6 +9,11 @@ export interface StepLocation {
   stepIndex: number;
   /** 0-based sample within a batch; 0 without batches. */
   sample: number;
+  /**
+   * IvoryOS's highlight id: `<phase key>-<id - 1>` (`script-2`), steps of an embedded workflow append their
+   * own (`script-2-0`). Tells apart steps that share a `stepIndex` across nesting levels.
+   */
+  section?: string;
 }
 
 export type RunEvent =

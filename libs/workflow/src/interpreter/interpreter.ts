@@ -1,0 +1,432 @@
+import type {
+  ErrorPolicy, EventEnvelope, JsonObject, JsonValue, ParameterRow, PhaseKey, PromptKind, RunEvent, RunStatus, StepLocation,
+  WaitingPrompt,
+} from '@ivoryos/contracts';
+import {
+  checkpointToJson, CheckpointError, createCheckpoint, readCheckpoint, type RunCheckpoint,
+} from '../checkpoint';
+import { convertValue } from '../convert';
+import type { WorkflowNode } from '../model';
+import { setOwn } from '../names';
+import { stepIdOf } from '../parse';
+import { systemClock } from './clock';
+import type { Engine } from './engine';
+import { extendLoop, skipHead, stepFrame } from './frames';
+import { fingerprint, Program } from './program';
+import { cloneJson, type Pending, type PhaseState, type RunState } from './state';
+import type { Clock, ControlResult, InterpreterOptions, RunOutcome, StepInvoker } from './types';
+
+type Decision =
+  | { type: 'retry' } | { type: 'skip' } | { type: 'resume' } | { type: 'stop' } | { type: 'input'; value: JsonValue };
+
+const accepted: ControlResult = { accepted: true };
+const refuse = (reason: string): ControlResult => ({ accepted: false, reason });
+
+function initialState(): RunState {
+  return {
+    stage: 'prep', iteration: 0, phase: null, pending: null, inFlight: null, attempt: 1, paused: false,
+    stopAfter: null, stopNow: false, failure: null, abortPhase: false, cutShort: false, promptCounter: 0,
+  };
+}
+
+/**
+ * Runs a workflow: prep once, the script phase per iteration (repeat N, or per parameter row or batch of
+ * rows), cleanup once. Emits seq-numbered events, checkpoints after every step, and takes controls at
+ * step boundaries. Errors wait for an operator (or follow the error policy) instead of ending the run.
+ */
+export class WorkflowInterpreter implements Engine {
+  readonly program: Program;
+  readonly state: RunState;
+  readonly invoker: StepInvoker;
+  readonly clock: Clock;
+  private readonly options: InterpreterOptions;
+  private readonly policy: ErrorPolicy;
+  private readonly rows: ParameterRow[] | null;
+  private readonly batchSize: number;
+  private readonly total: number;
+  private readonly steps: number;
+  private readonly workflowPrint: string;
+  private readonly planPrint: string;
+  private readonly abort = new AbortController();
+  private seq: number;
+  private dirty = false;
+  private started = false;
+  private finished = false;
+  private pauseRequested: boolean;
+  private waiter: ((decision: Decision) => void) | null = null;
+  private queued: Decision | null = null;
+  /** The prompt (or pause) already answered, so a second answer is refused instead of queued. */
+  private answered = false;
+
+  constructor(options: InterpreterOptions) {
+    this.options = options;
+    this.program = new Program(options.workflow, options.schema);
+    this.invoker = options.invoker;
+    this.clock = options.clock ?? systemClock;
+    this.policy = options.errorPolicy ?? 'wait';
+    const plan = options.plan;
+    this.batchSize = Math.max(1, Math.floor(plan.batchSize ?? 1));
+    this.rows = plan.parameters ?? null;
+    this.total = this.rows ? Math.ceil(this.rows.length / this.batchSize) : Math.max(0, Math.floor(plan.repeat ?? 1));
+    this.steps = this.program.parsed.phases.script.nodes.length;
+    this.workflowPrint = fingerprint(JSON.stringify(options.workflow.script_dict));
+    this.planPrint = fingerprint(JSON.stringify([this.rows, this.batchSize, this.total]));
+    if (options.checkpoint !== undefined) {
+      const checkpoint = readCheckpoint(options.checkpoint);
+      if (checkpoint.workflow !== this.workflowPrint) throw new CheckpointError('the checkpoint belongs to a different workflow');
+      if (checkpoint.plan !== this.planPrint) throw new CheckpointError('the checkpoint belongs to a different run plan');
+      this.state = cloneJson(checkpoint.state as unknown as JsonObject) as unknown as RunState;
+      this.seq = options.nextSeq ?? checkpoint.nextSeq;
+    } else {
+      this.state = initialState();
+      this.seq = options.nextSeq ?? 1;
+    }
+    this.pauseRequested = this.state.paused;
+  }
+
+  get signal(): AbortSignal {
+    return this.abort.signal;
+  }
+
+  /** What the run is doing now, as the run record should show it. */
+  get status(): RunStatus {
+    if (this.finished) return this.state.stopNow || this.state.cutShort ? 'stopped' : this.state.failure ? 'failed' : 'completed';
+    if (this.state.pending) return 'waiting';
+    return this.state.paused ? 'paused' : 'running';
+  }
+
+  get waiting(): WaitingPrompt | null {
+    return this.state.pending?.prompt ?? null;
+  }
+
+  /** A snapshot of the position and every sample context; a fresh interpreter continues from it. */
+  checkpoint(): RunCheckpoint {
+    return createCheckpoint(this.workflowPrint, this.planPrint, this.seq, cloneJson(this.state as unknown as JsonObject) as unknown as RunState);
+  }
+
+  async run(): Promise<RunOutcome> {
+    if (this.started) throw new Error('run() may be called once per interpreter');
+    this.started = true;
+    const s = this.state;
+    if (!this.done()) {
+      await this.emit(s.pending
+        ? { type: 'run.status', status: 'waiting', waiting: s.pending.prompt }
+        : { type: 'run.status', status: 'running', waiting: null });
+      if (s.inFlight?.kind === 'action') await this.reportInterrupted();
+      while (!this.done()) {
+        await this.tick();
+        if (this.dirty) await this.checkpointNow();
+      }
+    }
+    this.finished = true;
+    const outcome: RunOutcome = {
+      status: s.stopNow || (s.cutShort && !s.failure) ? 'stopped' : s.failure ? 'failed' : 'completed',
+      error: s.failure,
+    };
+    await this.emit({ type: 'run.status', status: outcome.status, waiting: null, error: outcome.error });
+    await this.checkpointNow();
+    return outcome;
+  }
+
+  // ------------------------------------------------------------------ controls
+
+  /** Pause at the next step boundary; the status becomes `paused` once the run has actually stopped. */
+  pause(): ControlResult {
+    if (this.finished) return refuse('the run has finished');
+    this.pauseRequested = true;
+    return accepted;
+  }
+
+  /** Resume a paused run, or continue after a `pause` step. */
+  resume(promptId?: string): ControlResult {
+    if (this.state.pending?.kind === 'pause') return this.answer({ type: 'resume' }, promptId);
+    if (this.state.paused && !this.state.pending) {
+      if (this.answered) return refuse('already resuming');
+      return this.deliver({ type: 'resume' });
+    }
+    if (this.pauseRequested) {
+      this.pauseRequested = false;
+      return accepted;
+    }
+    return refuse('the run is not paused');
+  }
+
+  /** Run the failed (or interrupted) step again, as a new attempt. */
+  retry(promptId?: string): ControlResult {
+    const kind = this.state.pending?.kind;
+    if (kind !== 'error' && kind !== 'interrupted') return refuse('no failed step to retry');
+    return this.answer({ type: 'retry' }, promptId);
+  }
+
+  /** Move past the failed or interrupted step (its outputs stay unset), a pause step, or an input. */
+  skip(promptId?: string): ControlResult {
+    if (!this.state.pending) return refuse('nothing to skip');
+    return this.answer({ type: 'skip' }, promptId);
+  }
+
+  /** Answer an `input` step; the value is converted to the declared type or refused. */
+  submitInput(value: JsonValue, promptId?: string): ControlResult {
+    const pending = this.state.pending;
+    if (pending?.kind !== 'input') return refuse('the run is not waiting for input');
+    const converted = convertValue(value, pending.type);
+    if (!converted.ok) return refuse(converted.error);
+    return this.answer({ type: 'input', value: converted.value }, promptId);
+  }
+
+  /** Finish the current iteration, then go to cleanup (unless `cleanup: false`). */
+  stopAfterIteration(options: { cleanup?: boolean } = {}): ControlResult {
+    if (this.finished) return refuse('the run has finished');
+    this.state.stopAfter = { cleanup: options.cleanup ?? true };
+    return accepted;
+  }
+
+  /** Stop at the next step boundary without cleanup. A driver call in progress is never interrupted. */
+  stopNow(): ControlResult {
+    if (this.finished) return refuse('the run has finished');
+    this.state.stopNow = true;
+    this.abort.abort();
+    this.queued = null;
+    this.deliver({ type: 'stop' });
+    return accepted;
+  }
+
+  private answer(decision: Decision, promptId: string | undefined): ControlResult {
+    const pending = this.state.pending;
+    if (!pending) return refuse('nothing is waiting');
+    if (promptId !== undefined && promptId !== pending.prompt.promptId) return refuse(`prompt ${promptId} is not the current prompt`);
+    if (this.answered) return refuse('the prompt has already been answered');
+    return this.deliver(decision);
+  }
+
+  private deliver(decision: Decision): ControlResult {
+    this.answered = true;
+    const waiter = this.waiter;
+    this.waiter = null;
+    if (waiter) waiter(decision);
+    else this.queued = decision;
+    return accepted;
+  }
+
+  private nextDecision(): Promise<Decision> {
+    if (this.state.stopNow) return Promise.resolve({ type: 'stop' });
+    const queued = this.queued;
+    this.queued = null;
+    if (queued) return Promise.resolve(queued);
+    return new Promise((resolve) => {
+      this.waiter = resolve;
+    });
+  }
+
+  // ------------------------------------------------------------------ the loop
+
+  private done(): boolean {
+    return this.state.stage === 'done';
+  }
+
+  private async tick(): Promise<void> {
+    const s = this.state;
+    if (s.stopNow) {
+      if (s.phase) await this.endPhase();
+      s.stage = 'done';
+      return;
+    }
+    if (s.pending) return this.resolvePending(s.pending);
+    if (this.pauseRequested) return this.holdPaused();
+    if (!s.phase) return this.startNextPhase();
+    if (s.abortPhase) return this.endPhase();
+    const top = s.phase.stack[s.phase.stack.length - 1];
+    if (!top) return this.endPhase();
+    await stepFrame(this, top);
+  }
+
+  private async resolvePending(pending: Pending): Promise<void> {
+    const decision = await this.nextDecision();
+    this.answered = false;
+    this.state.pending = null;
+    if (decision.type === 'stop') {
+      this.state.stopNow = true;
+      return;
+    }
+    if (decision.type === 'retry') {
+      if (pending.kind === 'error' && pending.maxIterations) extendLoop(this);
+      else this.state.attempt += 1;
+    } else if (decision.type === 'input' && pending.kind === 'input') {
+      this.assign(pending.sample, pending.variable, decision.value);
+      await this.log('info', `Input ${pending.variable} = ${JSON.stringify(decision.value)}`);
+      skipHead(this);
+    } else if (decision.type === 'skip' && pending.kind !== 'pause') {
+      skipHead(this, pending.kind === 'error' && pending.maxIterations);
+    }
+    await this.emit({ type: 'run.status', status: 'running', waiting: null });
+  }
+
+  private async holdPaused(): Promise<void> {
+    this.state.paused = true;
+    await this.emit({ type: 'run.status', status: 'paused', waiting: null });
+    await this.checkpointNow();
+    const decision = await this.nextDecision();
+    this.answered = false;
+    this.pauseRequested = false;
+    this.state.paused = false;
+    if (decision.type === 'stop') {
+      this.state.stopNow = true;
+      return;
+    }
+    await this.emit({ type: 'run.status', status: 'running', waiting: null });
+  }
+
+  private async reportInterrupted(): Promise<void> {
+    const inFlight = this.state.inFlight;
+    const phase = this.state.phase;
+    if (!inFlight || !phase) return;
+    this.state.inFlight = null;
+    const message = `${inFlight.instrument}.${inFlight.methodName} (step ${inFlight.location.stepIndex}) was running when the run ` +
+      'was interrupted; whether it completed is unknown. Retry runs it again, skip moves on.';
+    await this.emit({
+      type: 'step.finished', instrument: inFlight.instrument, methodName: inFlight.methodName, args: inFlight.args,
+      attempt: inFlight.attempt, status: 'interrupted', output: null, context: cloneJson(phase.contexts[inFlight.location.sample] ?? {}),
+      error: 'interrupted: outcome unknown', ...inFlight.location,
+    });
+    await this.hold({ kind: 'interrupted', prompt: this.prompt('interrupted', message) });
+  }
+
+  private contextsFor(iteration: number): { contexts: JsonObject[]; parameters: ParameterRow[] | null } {
+    if (!this.rows) return { contexts: Array.from({ length: this.batchSize }, () => ({})), parameters: null };
+    const chunk = this.rows.slice(iteration * this.batchSize, (iteration + 1) * this.batchSize);
+    return { contexts: chunk.map((row) => cloneJson(row)), parameters: chunk.map((row) => cloneJson(row)) };
+  }
+
+  private async openPhase(key: PhaseKey, repeatIndex: number, contexts: JsonObject[], parameters: ParameterRow[] | null): Promise<void> {
+    const name = key === 'script' ? 'main' : key;
+    this.state.phase = {
+      key, name, repeatIndex, parameters, contexts,
+      stack: [{ t: 'seq', block: key, pc: 0, sub: 0, samples: contexts.map((_, i) => i) }],
+    };
+    await this.emit({ type: 'phase.started', phase: name, repeatIndex, parameters });
+    if (key === 'script') await this.emit({ type: 'progress', iteration: repeatIndex, total: this.total, step: 0, steps: this.steps });
+  }
+
+  private async startNextPhase(): Promise<void> {
+    const s = this.state;
+    switch (s.stage) {
+      case 'prep':
+        return this.openPhase('prep', 1, [{}], null);
+      case 'main': {
+        if (s.failure || s.iteration >= this.total) {
+          s.stage = 'cleanup';
+          return;
+        }
+        if (s.stopAfter) {
+          s.cutShort = true;
+          s.stage = 'cleanup';
+          return this.log('info', `Stopping after iteration ${s.iteration} of ${this.total}`);
+        }
+        const { contexts, parameters } = this.contextsFor(s.iteration);
+        return this.openPhase('script', s.iteration + 1, contexts, parameters);
+      }
+      case 'cleanup':
+        if (s.stopAfter && !s.stopAfter.cleanup) {
+          s.cutShort = true;
+          s.stage = 'done';
+          return this.log('info', 'Skipping cleanup section due to stop signal.');
+        }
+        return this.openPhase('cleanup', 1, [{}], null);
+      default:
+    }
+  }
+
+  private async endPhase(): Promise<void> {
+    const s = this.state;
+    const phase = s.phase;
+    if (!phase) return;
+    s.phase = null;
+    s.abortPhase = false;
+    s.attempt = 1;
+    await this.emit({ type: 'phase.finished', phase: phase.name, repeatIndex: phase.repeatIndex, outputs: phase.contexts.map((c) => cloneJson(c)) });
+    if (phase.key === 'script') {
+      s.iteration += 1;
+      await this.emit({ type: 'progress', iteration: phase.repeatIndex, total: this.total, step: this.steps, steps: this.steps });
+    }
+    if (phase.key === 'prep') s.stage = 'main';
+    if (phase.key === 'cleanup') s.stage = 'done';
+  }
+
+  // ------------------------------------------------------------------ Engine
+
+  phase(): PhaseState {
+    const phase = this.state.phase;
+    if (!phase) throw new Error('no phase is running');
+    return phase;
+  }
+
+  async emit(event: RunEvent): Promise<void> {
+    const envelope: EventEnvelope = {
+      runId: this.options.runId, deck: this.options.deck, seq: this.seq++, at: new Date(this.clock.now()).toISOString(), event,
+    };
+    if (event.type !== 'checkpoint') this.dirty = true;
+    await this.options.onEvent(envelope);
+  }
+
+  async checkpointNow(): Promise<void> {
+    this.dirty = false;
+    if (this.options.emitCheckpoints === false) return;
+    // The checkpoint event itself takes the current seq; the checkpoint records the one after it.
+    const checkpoint = createCheckpoint(this.workflowPrint, this.planPrint, this.seq + 1, cloneJson(this.state as unknown as JsonObject) as unknown as RunState);
+    await this.emit({ type: 'checkpoint', checkpoint: checkpointToJson(checkpoint) });
+  }
+
+  log(level: 'debug' | 'info' | 'warn' | 'error', message: string): Promise<void> {
+    return this.emit({ type: 'log', level, message });
+  }
+
+  vars(sample: number): JsonObject {
+    const stack = this.phase().stack;
+    for (let i = stack.length - 1; i >= 0; i--) {
+      const frame = stack[i];
+      if (frame.t === 'call' && frame.scope) return frame.scope;
+    }
+    return this.phase().contexts[sample];
+  }
+
+  assign(sample: number, name: string, value: JsonValue): void {
+    const phase = this.phase();
+    setOwn(phase.contexts[sample], name, value);
+    for (const frame of phase.stack) if (frame.t === 'call' && frame.scope) setOwn(frame.scope, name, value);
+  }
+
+  location(node: WorkflowNode, sample: number): StepLocation {
+    const phase = this.phase();
+    let section: string = phase.key;
+    for (const frame of phase.stack) {
+      if (frame.t !== 'call' || !frame.scope) continue;
+      const call = this.program.node(frame.block, frame.at);
+      section += `-${stepIdOf(call.action, call.start) - 1}`;
+    }
+    const stepIndex = stepIdOf(node.action, node.start);
+    return { phase: phase.name, repeatIndex: phase.repeatIndex, stepIndex, sample, section: `${section}-${stepIndex - 1}` };
+  }
+
+  async fail(message: string, options: { maxIterations?: boolean } = {}): Promise<void> {
+    await this.log('error', message);
+    if (this.policy === 'skip') {
+      await this.log('warn', 'Skipped (error policy: skip)');
+      skipHead(this, options.maxIterations);
+    } else if (this.policy === 'stop') {
+      this.state.failure = message;
+      this.state.abortPhase = true;
+    } else {
+      await this.hold({ kind: 'error', prompt: this.prompt('error', message), maxIterations: options.maxIterations === true });
+    }
+  }
+
+  async hold(pending: Pending): Promise<void> {
+    this.state.pending = pending;
+    this.answered = false;
+    await this.emit({ type: 'run.status', status: 'waiting', waiting: pending.prompt });
+  }
+
+  prompt(kind: PromptKind, message: string, extra: Pick<WaitingPrompt, 'inputType' | 'choices'> = {}): WaitingPrompt {
+    this.state.promptCounter += 1;
+    return { promptId: `prompt-${this.state.promptCounter}`, kind, message, ...extra, since: new Date(this.clock.now()).toISOString() };
+  }
+}

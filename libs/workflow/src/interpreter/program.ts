@@ -1,0 +1,74 @@
+import type { DeckSchema, JsonObject, WorkflowAction, WorkflowDocument } from '@ivoryos/contracts';
+import { compileExpression, ExpressionSyntaxError, type CompiledExpression } from '../expression';
+import type { Block, ParsedWorkflow, WorkflowIssue, WorkflowNode } from '../model';
+import { parseWorkflow } from '../parse';
+import { convertLiteralArgs } from '../literal-args';
+
+/** The workflow cannot be run: its markers do not nest. */
+export class WorkflowStructureError extends Error {
+  override readonly name = 'WorkflowStructureError';
+  constructor(readonly issues: WorkflowIssue[]) {
+    super(`The workflow has structural errors: ${issues.map((i) => `${i.phase} step ${i.stepId ?? '-'}: ${i.message}`).join('; ')}`);
+  }
+}
+
+/** FNV-1a, enough to notice that a checkpoint belongs to another workflow or plan. */
+export function fingerprint(text: string): string {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    hash ^= text.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return (hash >>> 0).toString(16).padStart(8, '0');
+}
+
+/** A parsed workflow with its expressions and literal arguments prepared once. */
+export class Program {
+  readonly parsed: ParsedWorkflow;
+  private readonly expressions = new Map<string, CompiledExpression | ExpressionSyntaxError>();
+  private readonly literals = new WeakMap<WorkflowAction, JsonObject>();
+
+  constructor(workflow: Pick<WorkflowDocument, 'script_dict'>, private readonly schema?: DeckSchema) {
+    const { workflow: parsed, errors } = parseWorkflow(workflow);
+    if (!parsed) throw new WorkflowStructureError(errors);
+    this.parsed = parsed;
+  }
+
+  block(id: string): Block {
+    const block = this.parsed.blocks.get(id);
+    if (!block) throw new Error(`Checkpoint refers to block '${id}', which this workflow does not have`);
+    return block;
+  }
+
+  node(blockId: string, index: number): WorkflowNode {
+    const node = this.block(blockId).nodes[index];
+    if (!node) throw new Error(`Checkpoint refers to step ${index} of block '${blockId}', which does not exist`);
+    return node;
+  }
+
+  /** Compiled once per text; a syntax error is thrown every time it is asked for. */
+  expression(source: string): CompiledExpression {
+    let entry = this.expressions.get(source);
+    if (!entry) {
+      try {
+        entry = compileExpression(source);
+      } catch (error) {
+        if (!(error instanceof ExpressionSyntaxError)) throw error;
+        entry = error;
+      }
+      this.expressions.set(source, entry);
+    }
+    if (entry instanceof ExpressionSyntaxError) throw entry;
+    return entry;
+  }
+
+  /** The action's args with literals converted to their declared types, computed once per action. */
+  literalArgs(action: WorkflowAction): JsonObject {
+    let args = this.literals.get(action);
+    if (!args) {
+      args = convertLiteralArgs(action, this.schema);
+      this.literals.set(action, args);
+    }
+    return args;
+  }
+}

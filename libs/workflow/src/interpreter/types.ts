@@ -1,0 +1,76 @@
+import type {
+  DeckSchema, ErrorPolicy, EventEnvelope, JsonValue, ParameterRow, StepLocation, WorkflowDocument,
+} from '@ivoryos/contracts';
+
+/** One instrument call the interpreter asks for. */
+export interface StepCall {
+  /** `deck.<name>`, `blocks.<category>`, as written in the workflow. */
+  instrument: string;
+  /** Method, getter, or `<prop>_(setter)`. */
+  action: string;
+  /** Arguments with references resolved and literals converted to their declared types. */
+  args: Record<string, JsonValue>;
+  location: StepLocation;
+  attempt: number;
+  /** The step runs once for the whole batch (`batch_action`). */
+  batch: boolean;
+  /** The driver method is async (`coroutine` in the workflow JSON). */
+  coroutine: boolean;
+}
+
+/** What executes instrument calls: the deck agent's real drivers, or a fake in tests. */
+export interface StepInvoker {
+  invoke(call: StepCall): Promise<unknown>;
+}
+
+/** Time source; inject a virtual one in tests so waits are instant. */
+export interface Clock {
+  /** Milliseconds since the epoch. */
+  now(): number;
+  /** Resolves after `ms`, or early when `signal` aborts (it never rejects). */
+  sleep(ms: number, signal: AbortSignal): Promise<void>;
+}
+
+/** What to run: repeat N, or one iteration per parameter row; `batchSize` samples per iteration. */
+export interface RunPlan {
+  /** Iterations of the script phase when there are no parameter rows (default 1). */
+  repeat?: number;
+  /** Converted parameter rows; when given, the script phase runs once per row, or per batch of rows. */
+  parameters?: ParameterRow[] | null;
+  /** Samples per iteration (default 1): per-sample steps run for each, `batch_action` steps once. */
+  batchSize?: number;
+}
+
+export interface InterpreterOptions {
+  runId: string;
+  deck: string;
+  workflow: Pick<WorkflowDocument, 'script_dict'> & Partial<WorkflowDocument>;
+  plan: RunPlan;
+  invoker: StepInvoker;
+  /** Receives every event in `seq` order. A returned promise is awaited before the run goes on (journal writes). */
+  onEvent: (event: EventEnvelope) => void | Promise<void>;
+  /** What happens when a step or condition fails: wait for an operator (default), skip it, or stop the run. */
+  errorPolicy?: ErrorPolicy;
+  /** Enum literals are converted by the schema's choices when given. */
+  schema?: DeckSchema;
+  clock?: Clock;
+  /** Continue a run from a checkpoint (as emitted, or parsed back from JSON). */
+  checkpoint?: JsonValue;
+  /** First seq to use; after a restart the agent's journal knows better than the checkpoint. */
+  nextSeq?: number;
+  /** Emit `checkpoint` events (default true). */
+  emitCheckpoints?: boolean;
+}
+
+export type FinalStatus = 'completed' | 'stopped' | 'failed';
+
+export interface RunOutcome {
+  status: FinalStatus;
+  error: string | null;
+}
+
+/** Answer to a control: refused controls say why (nothing to retry, wrong prompt id, invalid input). */
+export interface ControlResult {
+  accepted: boolean;
+  reason?: string;
+}
