@@ -3,7 +3,7 @@ export type {
 } from './model';
 export { classifyAction, nestActions, parseWorkflow, stepIdOf } from './parse';
 export type { ActionClass, NestResult, ParseResult } from './parse';
-export { validateWorkflow } from './validate';
+export { offeredRunModes, validateWorkflow } from './validate';
 export type { ParameterInfo, ValidationResult } from './validate';
 export {
   compileExpression, evaluateCondition, evaluateExpression, expressionError, EXPRESSION_FUNCTIONS, EXPRESSION_LIMITS,

@@ -15,8 +15,8 @@ import { validateWorkflow } from './validate';
 export interface RenderContext {
   schema?: DeckSchema;
   helpers: Set<'sleep' | 'pause' | 'input'>;
-  /** Embedded workflows to render as functions, by function name. */
-  workflows: Map<string, WorkflowAction[]>;
+  /** Embedded workflows to render as functions, by function name, with their parameter order. */
+  workflows: Map<string, { actions: WorkflowAction[]; params: string[] }>;
 }
 
 const INDENT = '  ';
@@ -257,10 +257,13 @@ export class StatementWriter {
       case 'workflow': {
         const actions = Array.isArray(action.workflow) ? action.workflow : [];
         const fn = validateFunctionName(action.action);
-        this.ctx.workflows.set(fn, actions);
         const args = argsObject(action) ?? {};
-        const params = embeddedParameters(actions).map((p) => (Object.hasOwn(args, p) ? argToTs(args[p]) : 'undefined'));
-        const code = `await ${fn}(${params.join(', ')})`;
+        const own = embeddedParameters(actions);
+        const known = this.ctx.workflows.get(fn) ?? { actions, params: [...own, ...Object.keys(args).filter((k) => !own.includes(k))] };
+        this.ctx.workflows.set(fn, known);
+        const values = known.params.map((p) => (Object.hasOwn(args, p) ? argToTs(args[p]) : 'undefined'));
+        while (values.at(-1) === 'undefined') values.pop();
+        const code = `await ${fn}(${values.join(', ')})`;
         const slots = returnSlots(action).slots.filter(Boolean);
         if (slots.length) return push(this.assign([slots[0]], code));
         const outputs = embeddedOutputs(actions);

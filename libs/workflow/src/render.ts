@@ -116,9 +116,9 @@ export function renderWorkflow(doc: Pick<WorkflowDocument, 'script_dict'> & Part
 
   const rendered = new Set<string>();
   for (let pending = [...ctx.workflows]; pending.length; pending = [...ctx.workflows].filter(([fn]) => !rendered.has(fn))) {
-    for (const [fn, actions] of pending) {
+    for (const [fn, { actions, params }] of pending) {
       rendered.add(fn);
-      body.push(embeddedFunction(ctx, fn, actions));
+      body.push(embeddedFunction(ctx, fn, actions, params));
     }
   }
 
@@ -128,9 +128,11 @@ export function renderWorkflow(doc: Pick<WorkflowDocument, 'script_dict'> & Part
   return [...head, ...imports, '', ...helpers.flatMap((h) => [h, '']), ...body.flatMap((lines) => [...lines, ''])].join('\n');
 }
 
-function embeddedFunction(ctx: RenderContext, fn: string, actions: WorkflowAction[]): string[] {
+function embeddedFunction(ctx: RenderContext, fn: string, actions: WorkflowAction[], params: string[]): string[] {
   const nested = nestActions(actions, 'script', `embedded.${fn}`);
   if (!nested.block) return [`// ${fn}: the embedded workflow has structural errors and is not rendered`];
   const { parameters, outputs } = validateWorkflow({ script_dict: { prep: [], script: actions, cleanup: [] } }, ctx.schema);
-  return functionLines(ctx, `async function ${fn}(${signature(parameters)})`, nested.block.nodes, parameters, outputs);
+  // Call args the workflow never reads still appear, so every call site matches the signature.
+  const all = params.map((name) => parameters.find((p) => p.name === name) ?? { name, type: 'any', firstUse: { phase: 'script' as const, stepId: 0 } });
+  return functionLines(ctx, `async function ${fn}(${signature(all)})`, nested.block.nodes, all, outputs);
 }

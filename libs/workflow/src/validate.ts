@@ -1,4 +1,4 @@
-import type { DeckSchema, JsonValue, PhaseKey, TypeDescriptor, WorkflowAction, WorkflowDocument } from '@ivoryos/contracts';
+import type { DeckSchema, JsonValue, PhaseKey, RunMode, TypeDescriptor, WorkflowAction, WorkflowDocument } from '@ivoryos/contracts';
 import { PHASE_KEYS } from '@ivoryos/contracts';
 import { convertValue } from './convert';
 import { compileExpression, ExpressionSyntaxError } from './expression';
@@ -224,6 +224,7 @@ function checkEmbedded(walk: Walk, scope: Scope, position: number, action: Workf
   for (const key of Object.keys(args)) {
     if (!inner.params.has(key)) issue(walk, scope, position, `args.${key}`, `Workflow '${action.action}' has no parameter '${key}'`);
   }
+  if (returnSlots(action).tuple) issue(walk, scope, position, 'return', 'A workflow call saves its outputs under one name, not a list');
   // The runtime writes the embedded workflow's outputs into the caller's context as well.
   for (const name of inner.outputs) {
     define(scope, name);
@@ -291,5 +292,20 @@ export function validateWorkflow(doc: Pick<WorkflowDocument, 'script_dict'>, sch
     };
     walkActions(walk, scope, actions);
   }
-  return { valid: walk.errors.length === 0, errors: walk.errors, parameters: [...params.values()], outputs };
+  // Stable sort: by phase, then step, keeping each step's problems in the order they were found.
+  const errors = walk.errors
+    .map((error, i) => ({ error, i }))
+    .sort((a, b) => PHASE_KEYS.indexOf(a.error.phase) - PHASE_KEYS.indexOf(b.error.phase)
+      || (a.error.stepId ?? 0) - (b.error.stepId ?? 0) || a.i - b.i)
+    .map(({ error }) => error);
+  return { valid: errors.length === 0, errors, parameters: [...params.values()], outputs };
+}
+
+/**
+ * The run modes a workflow offers (IvoryOS §6.1): repeat without parameters; a parameter table with
+ * them; an optimizer campaign as well when the script phase also saves outputs.
+ */
+export function offeredRunModes(result: Pick<ValidationResult, 'parameters' | 'outputs'>): RunMode[] {
+  if (!result.parameters.length) return ['repeat'];
+  return result.outputs.length ? ['parameters', 'optimizer'] : ['parameters'];
 }
