@@ -50,7 +50,7 @@ export async function evaluateAmount(e: Engine, action: WorkflowAction, sample: 
 function callArgs(e: Engine, action: WorkflowAction, samples: number[], batch: boolean): JsonObject {
   const literal = e.program.literalArgs(action);
   const first = substituteArgs(literal, e.vars(samples[0]));
-  const consolidate = batch && samples.length > 1 ? consolidatedArgs(action) : [];
+  const consolidate = batch ? consolidatedArgs(action) : [];
   if (!consolidate.length) return first;
   const all = [first, ...samples.slice(1).map((s) => substituteArgs(literal, e.vars(s)))];
   for (const key of consolidate) {

@@ -104,6 +104,7 @@ export async function runHarness(workflow: WorkflowDocument, options: HarnessOpt
   const events: EventEnvelope[] = [];
   const calls: StepCall[] = [];
   const counts = new Map<string, number>();
+  const unexpected: string[] = [];
   const { handlers = {}, respond, onEvent, ...rest } = options;
   const interpreter: WorkflowInterpreter = new WorkflowInterpreter({
     runId: 'run-1', deck: 'demo', plan: {}, clock: new InstantClock(), workflow, ...rest,
@@ -123,13 +124,15 @@ export async function runHarness(workflow: WorkflowDocument, options: HarnessOpt
       if (event.type === 'run.status' && event.status === 'waiting' && event.waiting) {
         const prompt = event.waiting;
         setImmediate(() => {
-          if (!respond) throw new Error(`unexpected prompt: ${prompt.message}`);
-          respond(prompt, interpreter);
+          if (respond) return respond(prompt, interpreter);
+          unexpected.push(prompt.message);
+          interpreter.stopNow();
         });
       }
     },
   });
   const outcome = await interpreter.run();
+  if (unexpected.length) throw new Error(`unexpected prompts: ${unexpected.join('; ')}`);
   return { outcome, events, calls, interpreter };
 }
 
