@@ -12,6 +12,7 @@ import { stepIdOf } from '../parse';
 import { systemClock } from './clock';
 import type { Engine } from './engine';
 import { extendLoop, skipHead, stepFrame } from './frames';
+import { completeFromJournal } from './units';
 import { fingerprint, Program } from './program';
 import { cloneJson, type Pending, type PhaseState, type RunState } from './state';
 import type { Clock, ControlResult, InterpreterOptions, RunOutcome, StepInvoker } from './types';
@@ -49,6 +50,7 @@ export class WorkflowInterpreter implements Engine {
   private readonly planPrint: string;
   private readonly abort = new AbortController();
   private seq: number;
+  private snapshot!: RunCheckpoint;
   private dirty = false;
   private started = false;
   private finished = false;
@@ -77,11 +79,25 @@ export class WorkflowInterpreter implements Engine {
       if (checkpoint.plan !== this.planPrint) throw new CheckpointError('the checkpoint belongs to a different run plan');
       this.state = cloneJson(checkpoint.state as unknown as JsonObject) as unknown as RunState;
       this.seq = options.nextSeq ?? checkpoint.nextSeq;
+      this.checkPositions();
     } else {
       this.state = initialState();
       this.seq = options.nextSeq ?? 1;
     }
     this.pauseRequested = this.state.paused;
+    this.takeSnapshot(this.seq);
+  }
+
+  /** Every frame of a checkpoint must point at a block and node this workflow has. */
+  private checkPositions(): void {
+    for (const frame of this.state.phase?.stack ?? []) {
+      try {
+        if (frame.t === 'seq') this.program.block(frame.block);
+        else this.program.node(frame.block, frame.at);
+      } catch (error) {
+        throw new CheckpointError((error as Error).message);
+      }
+    }
   }
 
   get signal(): AbortSignal {
@@ -99,9 +115,18 @@ export class WorkflowInterpreter implements Engine {
     return this.state.pending?.prompt ?? null;
   }
 
-  /** A snapshot of the position and every sample context; a fresh interpreter continues from it. */
+  /**
+   * The latest checkpoint: the position and every sample context as they were at the last consistent
+   * point (each step boundary, before each instrument call, when the run starts waiting or pauses).
+   * A fresh interpreter continues from it.
+   */
   checkpoint(): RunCheckpoint {
-    return createCheckpoint(this.workflowPrint, this.planPrint, this.seq, cloneJson(this.state as unknown as JsonObject) as unknown as RunState);
+    return this.snapshot;
+  }
+
+  private takeSnapshot(nextSeq: number): RunCheckpoint {
+    this.snapshot = createCheckpoint(this.workflowPrint, this.planPrint, nextSeq, cloneJson(this.state as unknown as JsonObject) as unknown as RunState);
+    return this.snapshot;
   }
 
   async run(): Promise<RunOutcome> {
@@ -112,7 +137,11 @@ export class WorkflowInterpreter implements Engine {
       await this.emit(s.pending
         ? { type: 'run.status', status: 'waiting', waiting: s.pending.prompt }
         : { type: 'run.status', status: 'running', waiting: null });
-      if (s.inFlight?.kind === 'action') await this.reportInterrupted();
+      if (s.inFlight?.kind === 'action') {
+        const journaled = this.options.inFlightResult;
+        if (journaled) await completeFromJournal(this, s.inFlight, journaled);
+        else await this.reportInterrupted();
+      }
       while (!this.done()) {
         await this.tick();
         if (this.dirty) await this.checkpointNow();
@@ -369,9 +398,12 @@ export class WorkflowInterpreter implements Engine {
 
   async checkpointNow(): Promise<void> {
     this.dirty = false;
-    if (this.options.emitCheckpoints === false) return;
+    if (this.options.emitCheckpoints === false) {
+      this.takeSnapshot(this.seq);
+      return;
+    }
     // The checkpoint event itself takes the current seq; the checkpoint records the one after it.
-    const checkpoint = createCheckpoint(this.workflowPrint, this.planPrint, this.seq + 1, cloneJson(this.state as unknown as JsonObject) as unknown as RunState);
+    const checkpoint = this.takeSnapshot(this.seq + 1);
     await this.emit({ type: 'checkpoint', checkpoint: checkpointToJson(checkpoint) });
   }
 

@@ -58,8 +58,21 @@ export interface InterpreterOptions {
   checkpoint?: JsonValue;
   /** First seq to use; after a restart the agent's journal knows better than the checkpoint. */
   nextSeq?: number;
+  /**
+   * When the checkpoint has a step in flight but the journal also holds that step's `step.finished`
+   * (the agent stopped between the two events), its result: the step is then completed (or failed) from
+   * the journal instead of being reported as interrupted, and the driver is not called again.
+   */
+  inFlightResult?: JournaledResult;
   /** Emit `checkpoint` events (default true). */
   emitCheckpoints?: boolean;
+}
+
+/** The outcome of a step as its `step.finished` event recorded it. */
+export interface JournaledResult {
+  status: 'completed' | 'failed';
+  output: JsonValue;
+  error?: string | null;
 }
 
 export type FinalStatus = 'completed' | 'stopped' | 'failed';

@@ -9,7 +9,9 @@ import { storeReturnValue } from '../returns';
 import { sanitizeForJson } from '../sanitize';
 import { consolidatedArgs, declaredVariableType, statementOf, variableName } from '../step-fields';
 import { errorMessage, type Engine } from './engine';
-import { cloneJson } from './state';
+import { cloneJson, type InFlight } from './state';
+import type { JournaledResult } from './types';
+import { skipHead } from './frames';
 
 /** `done`: the step finished, move on. `held`: it failed or waits for someone; the head stays put. */
 export type UnitOutcome = 'done' | 'held';
@@ -245,4 +247,35 @@ export function runUnit(e: Engine, node: StepNode, samples: number[], batch: boo
     case 'input':
       return runInput(e, node, samples[0]);
   }
+}
+
+/**
+ * Finishes the step a checkpoint had in flight from the result the journal recorded, without calling
+ * the driver or emitting its `step.finished` again.
+ */
+export async function completeFromJournal(e: Engine, inFlight: InFlight, result: JournaledResult): Promise<void> {
+  e.state.inFlight = null;
+  const phase = e.phase();
+  const top = phase.stack[phase.stack.length - 1];
+  const seq = top?.t === 'seq' ? top : null;
+  const node = seq ? e.program.block(seq.block).nodes[seq.pc] : undefined;
+  if (!seq || !node || node.kind !== 'action') throw new Error('the checkpoint has no instrument step in flight at its position');
+  const label = `${node.action.instrument}.${node.action.action}`;
+  if (result.status === 'failed') {
+    await e.fail(`Step ${node.start + 1} (${label}) failed: ${result.error ?? 'unknown error'}`);
+    return;
+  }
+  const sample = inFlight.location.sample;
+  const batch = batchable(node);
+  const samples = batch ? seq.samples : [sample];
+  const keysBefore = Object.keys(phase.contexts[sample]);
+  try {
+    storeReturnValue(node.action, result.output, (name, value) => e.assign(sample, name, value));
+  } catch (error) {
+    await e.fail(`Step ${node.start + 1} (${label}) failed: ${errorMessage(error)}`);
+    return;
+  }
+  if (batch) copyNewKeys(e, samples, keysBefore);
+  await e.log('info', `Step ${node.start + 1} (${label}) completed before the restart; its result was taken from the journal`);
+  skipHead(e);
 }
