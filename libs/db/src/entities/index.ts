@@ -1,11 +1,14 @@
+import { ApiKey } from './api-key.entity';
 import { Deck } from './deck.entity';
 import { SingleStep } from './single-step.entity';
+import { User } from './user.entity';
 import { Workflow } from './workflow.entity';
 import { WorkflowPhase } from './workflow-phase.entity';
 import { WorkflowRun } from './workflow-run.entity';
 import { WorkflowStep } from './workflow-step.entity';
 
-export { Deck, SingleStep, Workflow, WorkflowPhase, WorkflowRun, WorkflowStep };
+export { ApiKey, Deck, SingleStep, User, Workflow, WorkflowPhase, WorkflowRun, WorkflowStep };
+export { USER_ROLES, type UserRole } from './user.entity';
 export type { SingleStepStatus } from './single-step.entity';
 
-export const entities = [Workflow, Deck, WorkflowRun, WorkflowPhase, WorkflowStep, SingleStep];
+export const entities = [Workflow, Deck, WorkflowRun, WorkflowPhase, WorkflowStep, SingleStep, User, ApiKey];

@@ -28,7 +28,8 @@ export class Workflow {
   @Property({ type: 'string', length: 16 })
   editingType: PhaseKey = 'script';
 
-  @Property({ type: 'string', length: 50 })
+  /** User or API key name (keys have up to 100 characters). */
+  @Property({ type: 'string', length: 100 })
   @Index()
   author!: string;
 
