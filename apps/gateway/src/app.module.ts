@@ -5,7 +5,9 @@ import pino from 'pino';
 import { join } from 'node:path';
 import { AllExceptionsFilter } from './common/exception.filter';
 import { GATEWAY_CONFIG, type GatewayConfig } from './config/gateway-config';
+import { ControlModule } from './control/control.module';
 import { DatabaseModule } from './database/database.module';
+import { DecksModule } from './decks/decks.module';
 import { HealthModule } from './health/health.module';
 import { RedisModule } from './redis/redis.module';
 import { RunsModule } from './runs/runs.module';
@@ -43,6 +45,8 @@ export class AppModule {
         DatabaseModule,
         RedisModule,
         HealthModule,
+        DecksModule,
+        ControlModule,
         WorkflowsModule,
         RunsModule,
       ],

@@ -11,4 +11,6 @@ export interface ErrorBody {
   message: string;
   errors?: FieldError[];
   errorId?: string;
+  /** Id of the thing whose outcome is still pending (a direct call that timed out). */
+  id?: string;
 }

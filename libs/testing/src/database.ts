@@ -25,3 +25,21 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   await createDatabase(url, { template: TEMPLATE_DB });
   return { url, drop: () => dropDatabase(url) };
 }
+
+/**
+ * A Redis database of its own for this jest worker (files in one worker run one after another),
+ * emptied first: gateways and agents of one test file never see another file's streams or queues.
+ */
+export async function isolatedRedisUrl(): Promise<string> {
+  const worker = Number(process.env.JEST_WORKER_ID ?? '1');
+  const url = new URL(TEST_REDIS_URL);
+  url.pathname = `/${8 + (worker % 8)}`;
+  const { default: IORedis } = await import('ioredis');
+  const client = new IORedis(url.toString(), { maxRetriesPerRequest: 1 });
+  try {
+    await client.flushdb();
+  } finally {
+    client.disconnect();
+  }
+  return url.toString();
+}

@@ -7,6 +7,8 @@ export class DomainError extends Error {
     readonly status: HttpStatus,
     message: string,
     readonly errors?: FieldError[],
+    /** Extra keys for the error body (e.g. the id of a call whose outcome is pending). */
+    readonly details?: Record<string, string | number | boolean | null>,
   ) {
     super(message);
   }
@@ -37,5 +39,11 @@ export class Conflict extends DomainError {
 export class Unavailable extends DomainError {
   constructor(message: string) {
     super(HttpStatus.SERVICE_UNAVAILABLE, message);
+  }
+}
+
+export class GatewayTimeout extends DomainError {
+  constructor(message: string, details?: Record<string, string>) {
+    super(HttpStatus.GATEWAY_TIMEOUT, message, undefined, details);
   }
 }

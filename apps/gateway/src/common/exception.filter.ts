@@ -20,7 +20,13 @@ export class AllExceptionsFilter implements ExceptionFilter {
 
   toBody(exception: unknown): ErrorBody {
     if (exception instanceof DomainError) {
-      return { statusCode: exception.status, error: reason(exception.status), message: exception.message, ...(exception.errors ? { errors: exception.errors } : {}) };
+      return {
+        ...exception.details,
+        statusCode: exception.status,
+        error: reason(exception.status),
+        message: exception.message,
+        ...(exception.errors ? { errors: exception.errors } : {}),
+      };
     }
     if (exception instanceof HttpException) {
       const status = exception.getStatus();

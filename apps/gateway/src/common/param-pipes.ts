@@ -1,4 +1,5 @@
 import { Injectable, type PipeTransform } from '@nestjs/common';
+import { DECK_NAME_PATTERN } from '@ivoryos/contracts';
 import { BadInput } from './domain-errors';
 import { WORKFLOW_NAME_PATTERN, WORKFLOW_NAME_RULE } from '../workflows/dto/workflow-body.dto';
 
@@ -18,6 +19,15 @@ export class WorkflowNameParam implements PipeTransform<string, string> {
   transform(value: string): string {
     if (!value || value.length > 50) throw BadInput.field('name', 'must be 1 to 50 characters');
     if (!WORKFLOW_NAME_PATTERN.test(value)) throw BadInput.field('name', WORKFLOW_NAME_RULE);
+    return value;
+  }
+}
+
+/** The `:deck` path parameter: letters, digits, `_` and `-`, as agents are named. */
+@Injectable()
+export class DeckNameParam implements PipeTransform<string, string> {
+  transform(value: string): string {
+    if (!DECK_NAME_PATTERN.test(value)) throw BadInput.field('deck', 'must be 1 to 64 letters, digits, _ or -');
     return value;
   }
 }

@@ -1,7 +1,7 @@
 import type { ScriptDict, WorkflowAction } from '@ivoryos/contracts';
 import { Workflow } from '@ivoryos/db';
 import {
-  formatIvoryosTime, normaliseImport, parseIvoryosTime, repairIdOrder, returnValuesOf, toDocument,
+  formatIvoryosTime, normaliseImport, parseIvoryosTime, repairIdOrder, toDocument,
 } from './workflow-document';
 
 const act = (id: number, extra: Partial<WorkflowAction> = {}): WorkflowAction => ({
@@ -39,23 +39,6 @@ describe('repairIdOrder', () => {
   it('fills missing phases and accepts numeric ids', () => {
     expect(repairIdOrder(dict, undefined)).toEqual({ prep: ['1'], script: ['1', '2', '3'], cleanup: [] });
     expect(repairIdOrder(dict, { script: [2, 1, 3] as unknown as string[] }).script).toEqual(['2', '1', '3']);
-  });
-});
-
-describe('returnValuesOf', () => {
-  it('lists scalar and tuple outputs of the script phase once, skipping blanks, disabled steps and other phases', () => {
-    const dict: ScriptDict = {
-      prep: [act(1, { return: 'warm' })],
-      script: [
-        act(1, { return: 'mass' }),
-        act(2, { return: ['a', '', 'c'] }),
-        act(3, { return: 'mass' }),
-        act(4, { return: 'hidden', disabled: true }),
-        act(5, { instrument: 'workflows', action: 'sub', workflow: [act(1, { return: 'inner' })] }),
-      ],
-      cleanup: [act(1, { return: 'done' })],
-    };
-    expect(returnValuesOf(dict)).toEqual(['mass', 'a', 'c', 'inner']);
   });
 });
 

@@ -1,6 +1,5 @@
 import {
-  PHASE_KEYS, type FieldError, type IdOrder, type JsonObject, type JsonValue, type ScriptDict,
-  type WorkflowAction, type WorkflowDocument,
+  PHASE_KEYS, type FieldError, type IdOrder, type JsonObject, type JsonValue, type ScriptDict, type WorkflowDocument,
 } from '@ivoryos/contracts';
 import type { Workflow } from '@ivoryos/db';
 
@@ -139,19 +138,4 @@ function normaliseActions(list: unknown): unknown {
     if (Array.isArray(action.workflow)) action.workflow = normaliseActions(action.workflow);
     return action;
   });
-}
-
-/** Output names of the script phase (IvoryOS's `return_values`), embedded workflows included. */
-export function returnValuesOf(scriptDict: ScriptDict): string[] {
-  const names: string[] = [];
-  const visit = (actions: WorkflowAction[]) => {
-    for (const a of actions) {
-      if (a.disabled) continue;
-      const ret = a.return;
-      for (const n of Array.isArray(ret) ? ret : [ret]) if (typeof n === 'string' && n && !names.includes(n)) names.push(n);
-      if (Array.isArray(a.workflow)) visit(a.workflow);
-    }
-  };
-  visit(scriptDict.script);
-  return names;
 }

@@ -15,13 +15,18 @@ import { RegisterDto, WorkflowBodyDto, WorkflowNameDto } from './dto/workflow-bo
 import { WorkflowQueryDto } from './dto/workflow-query.dto';
 import { WorkflowListResponse, WorkflowResponse } from './dto/workflow-response.dto';
 import { WorkflowsService } from './workflows.service';
+import { asCheckable, WorkflowChecksService } from './workflow-checks.service';
+import { CodeResponse, DeckChoiceDto, DraftCheckDto, ValidationResponse } from './dto/workflow-check.dto';
 
 const IMPORT_FILE_LIMIT = 5 * 1024 * 1024;
 
 @ApiTags('workflows')
 @Controller('workflows')
 export class WorkflowsController {
-  constructor(private readonly workflows: WorkflowsService) {}
+  constructor(
+    private readonly workflows: WorkflowsService,
+    private readonly checks: WorkflowChecksService,
+  ) {}
 
   @Get()
   @ApiOperation({ summary: 'List workflows (filter, sort, page)' })
@@ -50,6 +55,22 @@ export class WorkflowsController {
     @CurrentActor() actor: Actor,
   ): Promise<WorkflowDocument> {
     return this.workflows.importDocument(file ? parseUpload(file) : body, actor.name, q);
+  }
+
+  @Post('validate')
+  @HttpCode(HttpStatus.OK)
+  @ApiOperation({ summary: 'Check an unsaved workflow (as an editor types) against a deck; every problem at once' })
+  @ApiOkResponse({ type: ValidationResponse })
+  validateDraft(@Body() body: DraftCheckDto): Promise<ValidationResponse> {
+    return this.checks.validate(asCheckable(body.workflow), body.deck);
+  }
+
+  @Post('render')
+  @HttpCode(HttpStatus.OK)
+  @ApiOperation({ summary: 'Render an unsaved workflow as readable TypeScript' })
+  @ApiOkResponse({ type: CodeResponse })
+  renderDraft(@Body() body: DraftCheckDto): Promise<CodeResponse> {
+    return this.checks.render(asCheckable(body.workflow), body.deck);
   }
 
   @Get(':name')
@@ -96,6 +117,21 @@ export class WorkflowsController {
   @ApiOkResponse({ type: WorkflowResponse })
   register(@Param('name', WorkflowNameParam) name: string, @Body() body: RegisterDto) {
     return this.workflows.register(name, body.registered);
+  }
+
+  @Post(':name/validate')
+  @HttpCode(HttpStatus.OK)
+  @ApiOperation({ summary: "Check a saved workflow against a deck's registered schema (default: its own deck)" })
+  @ApiOkResponse({ type: ValidationResponse })
+  async validate(@Param('name', WorkflowNameParam) name: string, @Body() body: DeckChoiceDto): Promise<ValidationResponse> {
+    return this.checks.validate(await this.workflows.get(name), body.deck);
+  }
+
+  @Get(':name/code')
+  @ApiOperation({ summary: 'The workflow as readable TypeScript (a function of its run parameters returning its outputs)' })
+  @ApiOkResponse({ type: CodeResponse })
+  async code(@Param('name', WorkflowNameParam) name: string, @Query() q: DeckChoiceDto): Promise<CodeResponse> {
+    return this.checks.render(await this.workflows.get(name), q.deck);
   }
 
   @Get(':name/export')

@@ -1,6 +1,13 @@
 import { Module } from '@nestjs/common';
+import { DecksModule } from '../decks/decks.module';
+import { WorkflowChecksService } from './workflow-checks.service';
 import { WorkflowsController } from './workflows.controller';
 import { WorkflowsService } from './workflows.service';
 
-@Module({ controllers: [WorkflowsController], providers: [WorkflowsService], exports: [WorkflowsService] })
+@Module({
+  imports: [DecksModule],
+  controllers: [WorkflowsController],
+  providers: [WorkflowsService, WorkflowChecksService],
+  exports: [WorkflowsService, WorkflowChecksService],
+})
 export class WorkflowsModule {}

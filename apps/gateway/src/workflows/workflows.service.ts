@@ -10,8 +10,9 @@ import { flattenValidationErrors } from '../common/validation';
 import { WorkflowBodyDto } from './dto/workflow-body.dto';
 import type { WorkflowQueryDto } from './dto/workflow-query.dto';
 import {
-  emptyScriptDict, formatIvoryosTime, normaliseImport, parseIvoryosTime, repairIdOrder, returnValuesOf, toDocument,
+  emptyScriptDict, formatIvoryosTime, normaliseImport, parseIvoryosTime, repairIdOrder, toDocument,
 } from './workflow-document';
+import { validateWorkflow } from '@ivoryos/workflow';
 
 const SORT_COLUMNS: Record<string, keyof Workflow> = {
   name: 'name', deck: 'deck', status: 'status', author: 'author', time_created: 'createdAt', last_modified: 'modifiedAt',
@@ -102,7 +103,7 @@ export class WorkflowsService {
   async finalize(name: string): Promise<WorkflowDocument> {
     const w = await this.find(name);
     w.status = 'finalized';
-    w.returnValues = returnValuesOf(w.scriptDict);
+    w.returnValues = outputsOf(w.scriptDict);
     w.modifiedAt = new Date();
     await this.em.flush();
     return toDocument(w);
@@ -157,7 +158,7 @@ export class WorkflowsService {
     const dict = plain<ScriptDict>(body.script_dict) ?? emptyScriptDict();
     w.scriptDict = dict;
     w.idOrder = repairIdOrder(dict, plain(body.id_order));
-    w.returnValues = returnValuesOf(dict);
+    w.returnValues = outputsOf(dict);
   }
 
   private async find(name: string): Promise<Workflow> {
@@ -169,6 +170,11 @@ export class WorkflowsService {
   private async assertNameFree(name: string): Promise<void> {
     if (await this.em.count(Workflow, { name })) throw new Conflict(`workflow '${name}' already exists`, [{ path: 'name', message: 'already exists' }]);
   }
+}
+
+/** IvoryOS's `return_values`: what the script phase saves, as the engine reads it. */
+function outputsOf(scriptDict: ScriptDict): string[] {
+  return validateWorkflow({ script_dict: scriptDict }).outputs;
 }
 
 /** DTO instances back to plain JSON for JSON columns. */

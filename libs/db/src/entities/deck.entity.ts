@@ -1,9 +1,12 @@
-import { Entity, PrimaryKey, Property } from '@mikro-orm/core';
-import type { DeckSchema, JsonObject } from '@ivoryos/contracts';
+import { Entity, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
+import type { DeckActivity, DeckSchema, JsonObject } from '@ivoryos/contracts';
 
 /** A deck known to the gateway. The last registered schema stays readable while its agent is offline. */
 @Entity({ tableName: 'deck' })
 export class Deck {
+  /** Columns with defaults, optional in `em.create`. */
+  [OptionalProps]?: 'schema' | 'schemaHash' | 'agent' | 'lastSeenAt' | 'offlineAt' | 'activity' | 'queuePaused' | 'createdAt';
+
   @PrimaryKey({ type: 'string', length: 64 })
   name!: string;
 
@@ -19,6 +22,14 @@ export class Deck {
 
   @Property({ type: 'datetime', columnType: 'timestamptz', nullable: true })
   lastSeenAt: Date | null = null;
+
+  /** Set when the agent said goodbye (orderly shutdown); cleared by its next heartbeat. */
+  @Property({ type: 'datetime', columnType: 'timestamptz', nullable: true })
+  offlineAt: Date | null = null;
+
+  /** What the agent reported in its last heartbeat. */
+  @Property({ type: 'string', length: 8 })
+  activity: DeckActivity = 'idle';
 
   /** Whether new runs are handed to this deck's agent. */
   @Property({ type: 'boolean' })

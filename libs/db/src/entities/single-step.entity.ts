@@ -1,4 +1,4 @@
-import { Entity, Index, PrimaryKey, Property, Unique } from '@mikro-orm/core';
+import { Entity, Index, OptionalProps, PrimaryKey, Property, Unique } from '@mikro-orm/core';
 import { randomUUID } from 'node:crypto';
 import type { JsonObject, JsonValue } from '@ivoryos/contracts';
 
@@ -8,6 +8,9 @@ export type SingleStepStatus = 'pending' | 'running' | 'completed' | 'failed';
 @Entity({ tableName: 'single_step' })
 @Index({ properties: ['deck', 'instrument'] })
 export class SingleStep {
+  /** Columns with defaults, optional in `em.create`. */
+  [OptionalProps]?: 'id' | 'kwargs' | 'output' | 'status' | 'error' | 'calledBy' | 'idempotencyKey' | 'createdAt' | 'startedAt' | 'endedAt';
+
   @PrimaryKey({ type: 'uuid' })
   id: string = randomUUID();
 

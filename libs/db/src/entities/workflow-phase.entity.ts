@@ -1,4 +1,4 @@
-import { Collection, Entity, Index, ManyToOne, OneToMany, PrimaryKey, Property, type Rel } from '@mikro-orm/core';
+import { Collection, Entity, Index, ManyToOne, OneToMany, OptionalProps, PrimaryKey, Property, type Rel } from '@mikro-orm/core';
 import type { JsonObject, ParameterRow, PhaseName } from '@ivoryos/contracts';
 import { WorkflowRun } from './workflow-run.entity';
 import { WorkflowStep } from './workflow-step.entity';
@@ -7,6 +7,9 @@ import { WorkflowStep } from './workflow-step.entity';
 @Entity({ tableName: 'workflow_phase' })
 @Index({ properties: ['run', 'name', 'repeatIndex'] })
 export class WorkflowPhase {
+  /** Columns with defaults, optional in `em.create`. */
+  [OptionalProps]?: 'repeatIndex' | 'parameters' | 'outputs' | 'startedAt' | 'endedAt';
+
   @PrimaryKey({ type: 'bigint', autoincrement: true })
   id!: string;
 

@@ -1,4 +1,4 @@
-import { Collection, Entity, Index, OneToMany, PrimaryKey, Property, Unique } from '@mikro-orm/core';
+import { Collection, Entity, Index, OneToMany, OptionalProps, PrimaryKey, Property, Unique } from '@mikro-orm/core';
 import { randomUUID } from 'node:crypto';
 import type {
   ErrorPolicy, JsonObject, JsonValue, ParameterRow, RunMode, RunStatus, WaitingPrompt, WorkflowDocument,
@@ -9,6 +9,9 @@ import { WorkflowPhase } from './workflow-phase.entity';
 @Entity({ tableName: 'workflow_run' })
 @Index({ properties: ['deck', 'status'] })
 export class WorkflowRun {
+  /** Columns with defaults, optional in `em.create`. */
+  [OptionalProps]?: 'id' | 'workflowName' | 'mode' | 'status' | 'waiting' | 'error' | 'repeat' | 'parameters' | 'batchSize' | 'onError' | 'position' | 'checkpoint' | 'lastSeq' | 'startedBy' | 'startedByKind' | 'externalId' | 'metadata' | 'notify' | 'idempotencyKey' | 'createdAt' | 'startedAt' | 'endedAt';
+
   @PrimaryKey({ type: 'uuid' })
   id: string = randomUUID();
 

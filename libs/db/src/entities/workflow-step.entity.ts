@@ -1,4 +1,4 @@
-import { Entity, Index, ManyToOne, PrimaryKey, Property, type Rel } from '@mikro-orm/core';
+import { Entity, Index, ManyToOne, OptionalProps, PrimaryKey, Property, type Rel } from '@mikro-orm/core';
 import type { JsonObject, JsonValue, StepStatus } from '@ivoryos/contracts';
 import { WorkflowPhase } from './workflow-phase.entity';
 
@@ -6,6 +6,9 @@ import { WorkflowPhase } from './workflow-phase.entity';
 @Entity({ tableName: 'workflow_step' })
 @Index({ properties: ['runId', 'id'] })
 export class WorkflowStep {
+  /** Columns with defaults, optional in `em.create`. */
+  [OptionalProps]?: 'sample' | 'args' | 'output' | 'context' | 'status' | 'error' | 'attempt' | 'seq' | 'startedAt' | 'endedAt';
+
   @PrimaryKey({ type: 'bigint', autoincrement: true })
   id!: string;
 

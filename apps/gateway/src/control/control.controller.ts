@@ -1,0 +1,59 @@
+import { Body, Controller, Get, Headers, HttpCode, HttpStatus, Param, Post, Query } from '@nestjs/common';
+import {
+  ApiBody, ApiGatewayTimeoutResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiParam, ApiServiceUnavailableResponse, ApiTags,
+} from '@nestjs/swagger';
+import type { Actor } from '@ivoryos/contracts';
+import { CurrentActor } from '../common/actor';
+import { BadInput } from '../common/domain-errors';
+import { DeckNameParam, UuidParam } from '../common/param-pipes';
+import { ControlService } from './control.service';
+import { CallQueryDto, CallResultResponse, ControlStepListResponse, ControlStepQueryDto, ControlStepResponse } from './dto/control.dto';
+
+const SEGMENT = /^[A-Za-z0-9_.()-]{1,128}$/;
+
+@ApiTags('control')
+@Controller()
+export class ControlController {
+  constructor(private readonly control: ControlService) {}
+
+  @Post('decks/:deck/instruments/:instrument/:method')
+  @HttpCode(HttpStatus.OK)
+  @ApiOperation({ summary: "Call one instrument method on the deck's agent; arguments as the JSON body" })
+  @ApiParam({ name: 'instrument', example: 'deck.sdl' })
+  @ApiParam({ name: 'method', example: 'analyze' })
+  @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'A retried request with the same key returns the first answer' })
+  @ApiBody({ schema: { type: 'object', additionalProperties: true, example: { param_1: 1, param_2: 2 } } })
+  @ApiOkResponse({ type: CallResultResponse, description: 'A driver exception is a normal answer with success false' })
+  @ApiServiceUnavailableResponse({ description: 'The deck is offline' })
+  @ApiGatewayTimeoutResponse({ description: 'No answer in time; the body carries the call id' })
+  call(
+    @Param('deck', DeckNameParam) deck: string,
+    @Param('instrument') instrument: string,
+    @Param('method') method: string,
+    @Body() body: unknown,
+    @Query() q: CallQueryDto,
+    @Headers('idempotency-key') idempotencyKey: string | undefined,
+    @CurrentActor() actor: Actor,
+  ): Promise<CallResultResponse> {
+    if (!SEGMENT.test(instrument)) throw BadInput.field('instrument', 'is not an instrument name');
+    if (!SEGMENT.test(method)) throw BadInput.field('method', 'is not a method name');
+    if (idempotencyKey !== undefined && !/^[\x21-\x7e]{1,128}$/.test(idempotencyKey)) {
+      throw BadInput.field('Idempotency-Key', 'must be 1 to 128 printable characters without spaces');
+    }
+    return this.control.call({ deck, instrument, method, body, override: q.override, timeoutMs: q.timeoutMs, idempotencyKey, calledBy: actor.name });
+  }
+
+  @Get('control-steps')
+  @ApiOperation({ summary: 'Direct-control calls, newest first' })
+  @ApiOkResponse({ type: ControlStepListResponse })
+  list(@Query() q: ControlStepQueryDto): Promise<ControlStepListResponse> {
+    return this.control.list(q);
+  }
+
+  @Get('control-steps/:id')
+  @ApiOperation({ summary: 'One direct-control call (also one that timed out)' })
+  @ApiOkResponse({ type: ControlStepResponse })
+  get(@Param('id', UuidParam) id: string): Promise<ControlStepResponse> {
+    return this.control.get(id);
+  }
+}

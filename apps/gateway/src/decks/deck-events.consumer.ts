@@ -1,0 +1,151 @@
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { EntityManager } from '@mikro-orm/postgresql';
+import IORedis, { type Redis } from 'ioredis';
+import { hostname } from 'node:os';
+import { DECK_NAME_PATTERN, DECK_SET_KEY, EVENT_CONSUMER_GROUP, STREAM_FIELD, streamKeys } from '@ivoryos/contracts';
+import { Deck } from '@ivoryos/db';
+import { GATEWAY_CONFIG, type GatewayConfig } from '../config/gateway-config';
+import { AgentMessageRouter, parseAgentMessage } from './agent-messages';
+
+type StreamEntry = [id: string, fields: string[]];
+type StreamRead = [key: string, entries: StreamEntry[]][];
+
+const BLOCK_MS = 500;
+const BATCH = 200;
+/** An entry unacknowledged this long belongs to a consumer that died; another one takes it. */
+const CLAIM_IDLE_MS = 30_000;
+/** After this many failed deliveries an entry is logged and dropped, so one bad entry cannot stall a deck. */
+const MAX_DELIVERIES = 20;
+
+/**
+ * Reads every deck's event stream with one consumer group shared by all gateway replicas, so
+ * each message is handled once; acknowledges only after the handler (and its commit) succeeded.
+ */
+@Injectable()
+export class DeckEventsConsumer implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(DeckEventsConsumer.name);
+  private readonly consumer = `${hostname()}-${process.pid}`;
+  private readonly groups = new Set<string>();
+  private conn?: Redis;
+  private running = false;
+  private loop?: Promise<void>;
+  private lastClaim = 0;
+  private knownDecks: string[] = [];
+  private lastDeckRefresh = 0;
+
+  constructor(
+    @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
+    private readonly router: AgentMessageRouter,
+    private readonly em: EntityManager,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    if (!this.config.env.IVORYOS_INGEST) {
+      this.logger.log('event ingestion is off in this process (IVORYOS_INGEST=false)');
+      return;
+    }
+    // A dedicated connection: XREADGROUP BLOCK holds it while waiting.
+    this.conn = new IORedis(this.config.redisUrl, { maxRetriesPerRequest: null, retryStrategy: (n) => Math.min(n * 200, 2000) });
+    this.conn.on('error', (err: Error) => this.logger.warn(`event stream connection: ${err.message}`));
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.running = false;
+    this.conn?.disconnect();
+    await this.loop?.catch(() => undefined);
+  }
+
+  private async run(): Promise<void> {
+    while (this.running) {
+      try {
+        const keys = (await this.deckNames()).map((d) => streamKeys.events(d));
+        if (!keys.length) {
+          await sleep(BLOCK_MS);
+          continue;
+        }
+        for (const key of keys) await this.ensureGroup(key);
+        if (Date.now() - this.lastClaim > CLAIM_IDLE_MS / 3) await this.claimAbandoned(keys);
+        const read = (await this.conn!.xreadgroup(
+          'GROUP', EVENT_CONSUMER_GROUP, this.consumer, 'COUNT', BATCH, 'BLOCK', BLOCK_MS, 'STREAMS', ...keys, ...keys.map(() => '>'),
+        )) as StreamRead | null;
+        for (const [key, entries] of read ?? []) await this.handleEntries(key, entries);
+      } catch (err) {
+        if (!this.running) return;
+        const message = err instanceof Error ? err.message : String(err);
+        // A wiped Redis (FLUSHALL, restart without data) loses the groups: create them again.
+        if (message.includes('NOGROUP')) this.groups.clear();
+        else this.logger.warn(`event stream: ${message}`);
+        await sleep(250);
+      }
+    }
+  }
+
+  private async handleEntries(key: string, entries: StreamEntry[]): Promise<void> {
+    for (const [id, fields] of entries) {
+      const message = parseAgentMessage(fieldValue(fields, STREAM_FIELD));
+      try {
+        if (message) await this.router.dispatch(message);
+        else this.logger.warn(`unreadable entry ${id} on ${key}; dropped`);
+        await this.conn!.xack(key, EVENT_CONSUMER_GROUP, id);
+      } catch (err) {
+        // Left pending: redelivered by claimAbandoned once it has been idle long enough.
+        this.logger.warn(`entry ${id} on ${key} not handled yet: ${err instanceof Error ? err.message : String(err)}`);
+        return;
+      }
+    }
+  }
+
+  private async claimAbandoned(keys: string[]): Promise<void> {
+    this.lastClaim = Date.now();
+    for (const key of keys) {
+      const res = (await this.conn!.xautoclaim(key, EVENT_CONSUMER_GROUP, this.consumer, CLAIM_IDLE_MS, '0-0', 'COUNT', BATCH)) as [string, StreamEntry[]];
+      const entries = res[1].filter((e) => e && e[1]);
+      if (!entries.length) continue;
+      const pending = (await this.conn!.xpending(key, EVENT_CONSUMER_GROUP, '-', '+', entries.length)) as [string, string, number, number][];
+      const deliveries = new Map(pending.map(([id, , , count]) => [id, count]));
+      const poison = entries.filter(([id]) => (deliveries.get(id) ?? 0) > MAX_DELIVERIES);
+      for (const [id] of poison) {
+        this.logger.error(`entry ${id} on ${key} failed ${MAX_DELIVERIES} times; dropped`);
+        await this.conn!.xack(key, EVENT_CONSUMER_GROUP, id);
+      }
+      await this.handleEntries(key, entries.filter((e) => !poison.includes(e)));
+    }
+  }
+
+  private async ensureGroup(key: string): Promise<void> {
+    if (this.groups.has(key)) return;
+    try {
+      // From the start of the stream: messages sent before any gateway ran are not lost.
+      await this.conn!.xgroup('CREATE', key, EVENT_CONSUMER_GROUP, '0', 'MKSTREAM');
+    } catch (err) {
+      if (!(err instanceof Error && err.message.includes('BUSYGROUP'))) throw err;
+    }
+    this.groups.add(key);
+  }
+
+  /** Decks that announced themselves in Redis, plus every deck PostgreSQL knows (survives a Redis wipe). */
+  private async deckNames(): Promise<string[]> {
+    if (Date.now() - this.lastDeckRefresh > 5000) {
+      this.lastDeckRefresh = Date.now();
+      try {
+        const rows = await this.em.fork().find(Deck, {}, { fields: ['name'] });
+        this.knownDecks = rows.map((d) => d.name);
+      } catch (err) {
+        this.logger.warn(`listing decks: ${err instanceof Error ? err.message : String(err)}`);
+      }
+    }
+    const announced = await this.conn!.smembers(DECK_SET_KEY);
+    return [...new Set([...announced.filter((d) => DECK_NAME_PATTERN.test(d)), ...this.knownDecks])].sort();
+  }
+}
+
+function fieldValue(fields: string[], name: string): string | undefined {
+  for (let i = 0; i < fields.length - 1; i += 2) if (fields[i] === name) return fields[i + 1];
+  return undefined;
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}

@@ -1,0 +1,63 @@
+import { EntityManager } from '@mikro-orm/postgresql';
+import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import type { AgentMessage, DeckSchema, JsonObject } from '@ivoryos/contracts';
+import { Deck, DeckSchemaVersion } from '@ivoryos/db';
+import { GATEWAY_CONFIG, type GatewayConfig } from '../config/gateway-config';
+import { AgentMessageRouter } from './agent-messages';
+
+type Msg<K extends AgentMessage['kind']> = Extract<AgentMessage, { kind: K }>;
+
+/** Keeps the deck table current from agents' registrations and heartbeats. */
+@Injectable()
+export class DeckRegistryService implements OnModuleInit {
+  private readonly logger = new Logger(DeckRegistryService.name);
+
+  constructor(
+    private readonly em: EntityManager,
+    private readonly router: AgentMessageRouter,
+    @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
+  ) {}
+
+  onModuleInit(): void {
+    this.router.on('register', (m) => this.register(m));
+    this.router.on('heartbeat', (m) => this.heartbeat(m));
+    this.router.on('offline', (m) => this.offline(m));
+  }
+
+  /** A registration stores the schema; a changed hash is recorded as a new schema version. */
+  async register(m: Msg<'register'>): Promise<void> {
+    const em = this.em.fork();
+    await em.transactional(async (tx) => {
+      const deck = (await tx.findOne(Deck, { name: m.deck }, { lockMode: 4 /* pessimistic write */ })) ?? tx.create(Deck, { name: m.deck });
+      if (deck.schemaHash !== m.schema.hash) {
+        if (deck.schemaHash) this.logger.warn(`deck ${m.deck}: schema changed ${deck.schemaHash.slice(0, 12)} → ${m.schema.hash.slice(0, 12)}`);
+        tx.create(DeckSchemaVersion, { deck: m.deck, hash: m.schema.hash, schema: m.schema as DeckSchema, registeredAt: new Date() });
+      }
+      deck.schema = m.schema;
+      deck.schemaHash = m.schema.hash;
+      deck.agent = m.agent as unknown as JsonObject;
+      deck.lastSeenAt = new Date();
+      deck.offlineAt = null;
+    });
+  }
+
+  async heartbeat(m: Msg<'heartbeat'>): Promise<void> {
+    const updated = await this.em.fork().nativeUpdate(
+      Deck,
+      { name: m.deck },
+      { lastSeenAt: new Date(), agent: m.agent as unknown as JsonObject, activity: m.status, offlineAt: null },
+    );
+    // Heartbeats of a deck that never registered here (Redis kept it, PostgreSQL did not) wait for the next registration.
+    if (!updated) this.logger.debug(`heartbeat from unregistered deck ${m.deck}`);
+  }
+
+  async offline(m: Msg<'offline'>): Promise<void> {
+    await this.em.fork().nativeUpdate(Deck, { name: m.deck }, { offlineAt: new Date(), activity: 'idle' });
+  }
+
+  /** Online: a heartbeat within the offline window, and no orderly goodbye since. */
+  isOnline(deck: Pick<Deck, 'lastSeenAt' | 'offlineAt'>, now = Date.now()): boolean {
+    if (deck.offlineAt || !deck.lastSeenAt) return false;
+    return now - deck.lastSeenAt.getTime() <= this.config.env.IVORYOS_DECK_OFFLINE_AFTER_MS;
+  }
+}

@@ -1,0 +1,36 @@
+import { Controller, Get, Header, Param, Res } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { DeckNameParam } from '../common/param-pipes';
+import { DeckListResponse, DeckResponse } from './dto/deck-response.dto';
+import { DecksService } from './decks.service';
+
+@ApiTags('decks')
+@Controller('decks')
+export class DecksController {
+  constructor(private readonly decks: DecksService) {}
+
+  @Get()
+  @ApiOperation({ summary: "Decks known to the gateway, with presence from their agents' heartbeats" })
+  @ApiOkResponse({ type: DeckListResponse })
+  list(): Promise<DeckListResponse> {
+    return this.decks.list();
+  }
+
+  @Get(':deck')
+  @ApiOperation({ summary: 'A deck with its full interface schema (readable while its agent is offline)' })
+  @ApiOkResponse({ type: DeckResponse })
+  get(@Param('deck', DeckNameParam) deck: string): Promise<DeckResponse> {
+    return this.decks.get(deck);
+  }
+
+  @Get(':deck/proxy.ts')
+  @ApiOperation({ summary: 'A typed TypeScript client for the deck: one class per instrument, one method per action' })
+  @ApiProduces('text/plain')
+  @ApiOkResponse({ schema: { type: 'string' } })
+  @Header('Content-Type', 'text/plain; charset=utf-8')
+  async proxy(@Param('deck', DeckNameParam) deck: string, @Res({ passthrough: true }) res: Response): Promise<string> {
+    res.setHeader('Content-Disposition', `attachment; filename="${deck}.proxy.ts"`);
+    return this.decks.proxy(deck);
+  }
+}
