@@ -36,7 +36,9 @@ export type RunEvent =
     } & StepLocation)
   | { type: 'progress'; iteration: number; total: number; step: number; steps: number }
   | { type: 'log'; level: 'debug' | 'info' | 'warn' | 'error'; message: string }
-  | { type: 'checkpoint'; checkpoint: JsonValue };
+  | { type: 'checkpoint'; checkpoint: JsonValue }
+  /** The agent's answer to an operator command (RunCommand), applied or refused with the reason. */
+  | { type: 'command'; commandId: string; command: string; outcome: 'applied' | 'refused'; reason?: string | null };
 
 export type RunEventType = RunEvent['type'];
 

@@ -6,3 +6,4 @@ export * from './runs';
 export * from './events';
 export * from './transport';
 export * from './agent';
+export * from './run-transport';

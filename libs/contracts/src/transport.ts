@@ -23,6 +23,11 @@ export const streamKeys = {
   events: (deck: string) => `${QUEUE_PREFIX}:deck:${deck}:events`,
   /** Gateway → agent: durable controls (pause, resume, retry, skip, stop, input). */
   commands: (deck: string) => `${QUEUE_PREFIX}:deck:${deck}:commands`,
+  /**
+   * Gateway → agent: hash runId → highest seq committed to PostgreSQL in order. The agent trims
+   * its journal outbox up to it, and re-sends what is above it after a reconnect.
+   */
+  confirmed: (deck: string) => `${QUEUE_PREFIX}:deck:${deck}:confirmed`,
 } as const;
 
 export const channelNames = {

@@ -1,0 +1,54 @@
+import type { JsonValue } from './json';
+import type { ErrorPolicy, ParameterRow, RunMode } from './runs';
+import type { WorkflowDocument } from './workflow';
+
+/**
+ * Payload of a `run.accept` job: everything the agent needs to execute a run, since it has no
+ * database. The job only hands the run over; the agent executes it outside the BullMQ worker and
+ * reports through its event stream.
+ */
+export interface RunJob {
+  runId: string;
+  deck: string;
+  name: string;
+  /** Immutable snapshot taken at submission (embedded registered workflows included). */
+  workflow: WorkflowDocument;
+  mode: RunMode;
+  repeat: number;
+  /** Converted rows of the parameter table; null in repeat mode. */
+  parameters: ParameterRow[] | null;
+  batchSize: number;
+  onError: ErrorPolicy;
+  /** Hash of the deck schema the run was validated against. */
+  schemaHash: string | null;
+  submittedBy: string;
+  /**
+   * Set when the gateway hands over a run that had started before (Redis was wiped, or the agent
+   * lost its journal): the last checkpoint and seq PostgreSQL holds. The agent's journal wins
+   * when it knows more.
+   */
+  resume?: { checkpoint: JsonValue; lastSeq: number } | null;
+}
+
+export const RUN_COMMAND_TYPES = ['pause', 'resume', 'retry', 'skip', 'stop', 'input'] as const;
+export type RunCommandType = (typeof RUN_COMMAND_TYPES)[number];
+
+export type StopWhen = 'after-iteration' | 'now';
+
+/**
+ * An operator's control, durable as a PostgreSQL row and delivered on the deck's command stream
+ * (`streamKeys.commands(deck)`, field STREAM_FIELD). The agent answers each with a `command`
+ * run event naming `commandId`; until then the gateway re-sends it after reconnects and wipes.
+ */
+export interface RunCommand {
+  commandId: string;
+  runId: string;
+  type: RunCommandType;
+  /** The prompt being answered (retry, skip, resume, input); a stale one is refused. */
+  promptId?: string | null;
+  stop?: { when: StopWhen; cleanup: boolean } | null;
+  /** Converted value for `input`. */
+  value?: JsonValue;
+  issuedBy: string;
+  issuedAt: string;
+}
