@@ -1,6 +1,8 @@
 import { ApiKey } from './api-key.entity';
 import { Deck } from './deck.entity';
 import { DeckSchemaVersion } from './deck-schema-version.entity';
+import { RunCommandRecord } from './run-command.entity';
+import { RunEventRecord } from './run-event.entity';
 import { SingleStep } from './single-step.entity';
 import { User } from './user.entity';
 import { Workflow } from './workflow.entity';
@@ -8,8 +10,8 @@ import { WorkflowPhase } from './workflow-phase.entity';
 import { WorkflowRun } from './workflow-run.entity';
 import { WorkflowStep } from './workflow-step.entity';
 
-export { ApiKey, Deck, DeckSchemaVersion, SingleStep, User, Workflow, WorkflowPhase, WorkflowRun, WorkflowStep };
+export { ApiKey, Deck, DeckSchemaVersion, RunCommandRecord, RunEventRecord, SingleStep, User, Workflow, WorkflowPhase, WorkflowRun, WorkflowStep };
 export { USER_ROLES, type UserRole } from './user.entity';
 export type { SingleStepStatus } from './single-step.entity';
 
-export const entities = [Workflow, Deck, DeckSchemaVersion, WorkflowRun, WorkflowPhase, WorkflowStep, SingleStep, User, ApiKey];
+export const entities = [Workflow, Deck, DeckSchemaVersion, WorkflowRun, WorkflowPhase, WorkflowStep, SingleStep, User, ApiKey, RunEventRecord, RunCommandRecord];

@@ -10,7 +10,7 @@ import { WorkflowPhase } from './workflow-phase.entity';
 @Index({ properties: ['deck', 'status'] })
 export class WorkflowRun {
   /** Columns with defaults, optional in `em.create`. */
-  [OptionalProps]?: 'id' | 'workflowName' | 'mode' | 'status' | 'waiting' | 'error' | 'repeat' | 'parameters' | 'batchSize' | 'onError' | 'position' | 'checkpoint' | 'lastSeq' | 'startedBy' | 'startedByKind' | 'externalId' | 'metadata' | 'notify' | 'idempotencyKey' | 'createdAt' | 'startedAt' | 'endedAt';
+  [OptionalProps]?: 'id' | 'workflowName' | 'mode' | 'status' | 'waiting' | 'error' | 'repeat' | 'parameters' | 'batchSize' | 'onError' | 'position' | 'checkpoint' | 'lastSeq' | 'dispatchedAt' | 'progress' | 'startedBy' | 'startedByKind' | 'externalId' | 'metadata' | 'notify' | 'idempotencyKey' | 'createdAt' | 'startedAt' | 'endedAt';
 
   @PrimaryKey({ type: 'uuid' })
   id: string = randomUUID();
@@ -60,6 +60,14 @@ export class WorkflowRun {
 
   @Property({ type: 'json', nullable: true })
   checkpoint: JsonValue | null = null;
+
+  /** When the run was handed to its deck's agent (still `queued` until the agent reports it started). */
+  @Property({ type: 'datetime', columnType: 'timestamptz', nullable: true })
+  dispatchedAt: Date | null = null;
+
+  /** Last progress the agent reported: iteration of total, step of steps. */
+  @Property({ type: 'json', nullable: true })
+  progress: JsonObject | null = null;
 
   /** Highest event seq applied; run state only moves forward. */
   @Property({ type: 'integer' })

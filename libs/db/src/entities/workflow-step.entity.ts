@@ -5,6 +5,7 @@ import { WorkflowPhase } from './workflow-phase.entity';
 /** One attempt of one step for one sample. A retry adds a row with the next attempt number. */
 @Entity({ tableName: 'workflow_step' })
 @Index({ properties: ['runId', 'id'] })
+@Index({ properties: ['phase', 'stepIndex', 'sample', 'attempt'] })
 export class WorkflowStep {
   /** Columns with defaults, optional in `em.create`. */
   [OptionalProps]?: 'sample' | 'args' | 'output' | 'context' | 'status' | 'error' | 'attempt' | 'seq' | 'startedAt' | 'endedAt';
