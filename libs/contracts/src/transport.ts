@@ -33,6 +33,11 @@ export const streamKeys = {
 export const channelNames = {
   /** Presence and heartbeats; losing one costs nothing. */
   presence: `${QUEUE_PREFIX}:presence`,
+  /**
+   * Gateway → gateways: `{ runId, deck, lastSeq }` after each ingestion commit, so live views on
+   * every replica read the new events from PostgreSQL. Losing one only delays a view.
+   */
+  runUpdates: `${QUEUE_PREFIX}:run-updates`,
 } as const;
 
 export const EVENT_CONSUMER_GROUP = 'gateway';
