@@ -42,7 +42,20 @@ export interface DirectCallJob {
   calledBy: string;
 }
 
-/** Return value of a `direct.call` job. `ran: false` means it was never started (deadline passed). */
+/**
+ * Why a direct call was not run by this delivery (`ran: false`):
+ * - `deadline-passed`: the caller gave up before the call could start;
+ * - `not-in-schema`: the instrument or action is not in the schema the agent registered;
+ * - `invalid-arguments`: unknown or missing arguments for the action;
+ * - `interrupted`: an earlier delivery of this call id started the driver call and the agent
+ *   stopped before it ended; the outcome is unknown (`startedAt` is when it started).
+ */
+export type DirectCallNotRun = 'deadline-passed' | 'not-in-schema' | 'invalid-arguments' | 'interrupted';
+
+/**
+ * Return value of a `direct.call` job. `ran: false` means this delivery did not call the driver
+ * (`notRun` says why). A call id the agent already finished answers with the journaled result.
+ */
 export interface DirectCallResult {
   callId: string;
   ran: boolean;
@@ -51,4 +64,6 @@ export interface DirectCallResult {
   error: string | null;
   startedAt: string | null;
   endedAt: string | null;
+  /** Set exactly when `ran` is false. */
+  notRun?: DirectCallNotRun;
 }

@@ -5,3 +5,5 @@
  * `number`, so introspection reads the annotation text to tell `int` from `float`.
  */
 export type int = number;
+
+export { run, DECK_AGENT_MARKER, type DeckRunOptions } from './run';

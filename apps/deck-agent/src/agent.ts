@@ -1,0 +1,189 @@
+import { performance } from 'node:perf_hooks';
+import type { Worker } from 'bullmq';
+import type { DeckSchema } from '@ivoryos/contracts';
+import { introspectDeck } from '@ivoryos/introspection';
+import { loadDeck, markAgentPresent } from './deck-loader';
+import { startDirectCallWorker } from './direct-calls';
+import { HardwareLock } from './hardware-lock';
+import { Heartbeat } from './heartbeat';
+import { createInvoker, type Invoker } from './invoke';
+import { Journal } from './journal';
+import { createLogger, type Logger } from './logger';
+import { writePseudoDeck } from './pseudo-deck';
+import { closeRedis, createRedis } from './redis';
+import { agentInfo, errorText, Registration } from './registration';
+import { redactUrl, resolveSettings, type AgentSettings, type SettingOverrides } from './settings';
+
+export { HardwareLock } from './hardware-lock';
+export { createInvoker, type Invoker } from './invoke';
+
+export interface StartAgentOptions {
+  settings: AgentSettings;
+  /** The deck module's exports when it is already loaded (`run()`); otherwise the file is loaded. */
+  exports?: object;
+  logger?: Logger;
+}
+
+export interface AgentHandle {
+  readonly deck: string;
+  readonly schema: DeckSchema;
+  /** Taken around every driver call; runs will take it around each step. */
+  readonly lock: HardwareLock;
+  /** Calls driver code by schema name; runs will use it for their steps. */
+  readonly invoker: Invoker;
+  /**
+   * Orderly shutdown: take no new jobs, let the current call end, call the deck's `safe_state()`
+   * if it exports one, send `offline`, close connections. Safe to call more than once.
+   */
+  stop(): Promise<void>;
+}
+
+/** Starts a deck agent in this process. Redis may be down: the agent connects when it can. */
+export async function startAgent(options: StartAgentOptions): Promise<AgentHandle> {
+  const began = performance.now();
+  const { settings } = options;
+  const { env, deck } = settings;
+  const logger = options.logger ?? createLogger(deck, env.LOG_LEVEL);
+
+  markAgentPresent();
+  const exports = options.exports ?? loadDeck(settings.deckFile);
+  const schema = introspectDeck({ deckName: deck, file: settings.deckFile, exports, log: (message) => logger.info(message) });
+  const pseudoDeck = writePseudoDeck(env.IVORYOS_DATA_DIR, schema);
+
+  const journal = Journal.open(env.IVORYOS_DATA_DIR, deck, { fsync: env.IVORYOS_JOURNAL_FSYNC });
+  for (const bad of journal.unreadable) logger.warn({ journal: journal.file, ...bad }, 'unreadable journal line skipped');
+  for (const start of journal.unfinished()) {
+    logger.warn({ callId: start.callId, instrument: start.instrument, action: start.action, startedAt: start.at }, 'call was interrupted by the last stop; outcome unknown');
+  }
+
+  const lock = new HardwareLock();
+  const invoker = createInvoker(exports, schema);
+  const info = agentInfo(new Date());
+  // Heartbeats must not queue while Redis is away; the worker's connection must never give up on a command.
+  const publisher = createRedis(env.REDIS_URL, 'publisher', logger, { enableOfflineQueue: false });
+  const workerConnection = createRedis(env.REDIS_URL, 'worker', logger, { maxRetriesPerRequest: null });
+
+  const registration = new Registration(publisher, schema, info, logger);
+  registration.start();
+  const heartbeat = new Heartbeat(publisher, deck, info, schema.hash, env.IVORYOS_HEARTBEAT_MS, () => (lock.busy ? 'busy' : 'idle'), logger);
+  heartbeat.start();
+  const worker = startDirectCallWorker(workerConnection, { deck, schema, journal, lock, invoker, logger });
+
+  logger.info(
+    {
+      deckFile: settings.deckFile,
+      redis: redactUrl(env.REDIS_URL),
+      dataDir: env.IVORYOS_DATA_DIR,
+      pseudoDeck,
+      journal: journal.file,
+      schemaHash: schema.hash,
+      instruments: Object.keys(schema.instruments),
+      token: env.IVORYOS_DECK_TOKEN,
+      startMs: Math.round(performance.now() - began),
+    },
+    'agent started',
+  );
+
+  let stopping: Promise<void> | undefined;
+  const stop = async (): Promise<void> => {
+    logger.info('stopping: no new jobs; waiting for the current call to end');
+    await closeWorker(worker, lock, logger);
+    await callSafeState(exports, lock, logger);
+    heartbeat.stop();
+    registration.stop();
+    await registration.offline();
+    journal.close();
+    await Promise.all([closeRedis(publisher), closeRedis(workerConnection)]);
+    logger.info('agent stopped');
+  };
+  return {
+    deck,
+    schema,
+    lock,
+    invoker,
+    stop: () => (stopping ??= stop()),
+  };
+}
+
+async function closeWorker(worker: Worker, lock: HardwareLock, logger: Logger): Promise<void> {
+  const closing = worker.close();
+  // The current call ends on its own time; waiting for the lock is waiting for it.
+  await lock.runExclusive(() => undefined);
+  // Reporting its result needs Redis; do not hang on an unreachable one.
+  const settled = await Promise.race([closing.then(() => true), delay(5000).then(() => false)]);
+  if (!settled) logger.warn('worker did not close within 5 s (Redis unreachable?); closing connections anyway');
+}
+
+async function callSafeState(exports: object, lock: HardwareLock, logger: Logger): Promise<void> {
+  const safeState = (exports as Record<string, unknown>)['safe_state'];
+  if (typeof safeState !== 'function') {
+    logger.info('the deck exports no safe_state(); nothing to call');
+    return;
+  }
+  try {
+    await lock.runExclusive(() => (safeState as () => unknown).call(exports));
+    logger.info('safe_state() done');
+  } catch (err) {
+    logger.error({ err: errorText(err) }, 'safe_state() failed');
+  }
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms).unref());
+}
+
+export interface AgentProcessOptions {
+  deckFile: string;
+  exports?: object;
+  overrides: SettingOverrides;
+}
+
+/**
+ * This process becomes the deck's agent until SIGTERM/SIGINT, then stops in order and exits 0.
+ * A second signal exits at once (the journal already says which call was under way).
+ */
+export async function runAgentProcess(options: AgentProcessOptions): Promise<void> {
+  let settings: AgentSettings;
+  try {
+    settings = resolveSettings(options.deckFile, options.overrides, process.env);
+  } catch (err) {
+    console.error(errorText(err));
+    process.exit(2);
+  }
+  const logger = createLogger(settings.deck, settings.env.LOG_LEVEL);
+  process.on('uncaughtException', (err) => {
+    logger.fatal({ err: err.message, stack: err.stack }, 'uncaught exception; exiting');
+    process.exit(1);
+  });
+  process.on('unhandledRejection', (reason) => {
+    logger.fatal({ err: errorText(reason) }, 'unhandled promise rejection; exiting');
+    process.exit(1);
+  });
+
+  let handle: AgentHandle;
+  try {
+    handle = await startAgent({ settings, exports: options.exports, logger });
+  } catch (err) {
+    logger.fatal({ err: errorText(err) }, 'agent did not start');
+    process.exit(1);
+  }
+
+  let signalled = false;
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (signalled) {
+      logger.warn({ signal }, 'second signal: exiting without waiting');
+      process.exit(1);
+    }
+    signalled = true;
+    logger.info({ signal }, 'signal received');
+    handle.stop().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        logger.error({ err: errorText(err) }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+}

@@ -1,0 +1,135 @@
+import { UnrecoverableError, Worker, type Job } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { BULL_PREFIX, jobNames, queueNames, type DeckSchema, type DirectCallJob, type DirectCallNotRun, type DirectCallResult } from '@ivoryos/contracts';
+import { parseDirectCallJob, refuseBySchema } from './direct-call-payload';
+import type { HardwareLock } from './hardware-lock';
+import type { Invoker } from './invoke';
+import type { JournaledCall, Journal } from './journal';
+import type { Logger } from './logger';
+import { errorText } from './registration';
+import { sanitize } from './sanitize';
+
+export const DEADLINE_PASSED = 'the caller gave up before the call started';
+export const INTERRUPTED = 'interrupted: the agent stopped during this call; outcome unknown';
+
+export interface DirectCallDeps {
+  deck: string;
+  schema: DeckSchema;
+  journal: Journal;
+  lock: HardwareLock;
+  invoker: Invoker;
+  logger: Logger;
+  now?: () => number;
+}
+
+/**
+ * The `direct.call` handler. At most once per call id: the journal's `call.start` is written
+ * before the driver is called, and a call id found in the journal is answered from it, never
+ * called again. A driver exception is an answer (`success: false`), not a failed job.
+ */
+export type DirectCallJobLike = Pick<Job, 'id' | 'name' | 'data'>;
+
+export function createDirectCallProcessor(deps: DirectCallDeps): (job: DirectCallJobLike) => Promise<DirectCallResult> {
+  const now = deps.now ?? Date.now;
+  return async (job) => {
+    if (job.name !== jobNames.directCall) {
+      throw new UnrecoverableError(`this agent does not handle '${job.name}' jobs`);
+    }
+    const parsed = parseDirectCallJob(job.data, { deck: deps.deck, jobId: job.id });
+    if (!parsed.ok) {
+      deps.logger.warn({ jobId: job.id, errors: parsed.errors }, 'direct call refused: malformed payload');
+      throw new UnrecoverableError(`malformed direct.call payload: ${parsed.errors.join('; ')}`);
+    }
+    const call = parsed.job;
+    const log = deps.logger.child({ callId: call.callId, instrument: call.instrument, action: call.action, calledBy: call.calledBy });
+
+    const earlier = deps.journal.lookup(call.callId);
+    if (earlier) return fromJournal(earlier, log);
+
+    const refusal = refuseBySchema(deps.schema, call);
+    if (refusal) {
+      log.warn({ reason: refusal.reason }, `direct call refused: ${refusal.error}`);
+      return notRun(call.callId, refusal.reason, refusal.error);
+    }
+
+    return deps.lock.runExclusive(async () => {
+      // Checked again under the lock: a run or another call may have held it meanwhile.
+      const repeated = deps.journal.lookup(call.callId);
+      if (repeated) return fromJournal(repeated, log);
+      if (now() > call.deadline) {
+        log.info({ deadline: new Date(call.deadline).toISOString() }, 'direct call not run: deadline passed');
+        return notRun(call.callId, 'deadline-passed', DEADLINE_PASSED);
+      }
+      return execute(call, deps, log);
+    });
+  };
+}
+
+async function execute(call: DirectCallJob, deps: DirectCallDeps, log: Logger): Promise<DirectCallResult> {
+  const startedAt = new Date().toISOString();
+  // If this throws (disk full), the driver is never called and the job fails.
+  deps.journal.appendStart({
+    callId: call.callId,
+    instrument: call.instrument,
+    action: call.action,
+    kwargs: call.kwargs,
+    calledBy: call.calledBy,
+    at: startedAt,
+  });
+  log.info({ kwargs: call.kwargs }, 'direct call started');
+
+  let result: DirectCallResult;
+  try {
+    const output = sanitize(await deps.invoker.invoke(call.instrument, call.action, call.kwargs));
+    result = { callId: call.callId, ran: true, success: true, output, error: null, startedAt, endedAt: new Date().toISOString() };
+  } catch (err) {
+    result = { callId: call.callId, ran: true, success: false, output: null, error: errorText(err), startedAt, endedAt: new Date().toISOString() };
+  }
+
+  try {
+    deps.journal.appendEnd({ callId: call.callId, result, at: result.endedAt ?? startedAt });
+  } catch (err) {
+    // The call happened; its answer is still the truth. A later redelivery will say "interrupted".
+    log.error({ err: errorText(err) }, 'could not journal the end of the call');
+  }
+  if (result.success) log.info('direct call finished');
+  else log.warn({ error: result.error }, 'direct call finished with a driver error');
+  return result;
+}
+
+function fromJournal(call: JournaledCall, log: Logger): DirectCallResult {
+  if (call.end) {
+    log.info('direct call already done: answering from the journal, not calling again');
+    return call.end.result;
+  }
+  log.warn({ startedAt: call.start.at }, 'direct call was interrupted earlier: not calling again');
+  return { ...notRun(call.start.callId, 'interrupted', INTERRUPTED), startedAt: call.start.at };
+}
+
+function notRun(callId: string, reason: DirectCallNotRun, error: string): DirectCallResult {
+  return { callId, ran: false, success: false, output: null, error, startedAt: null, endedAt: null, notRun: reason };
+}
+
+/**
+ * One worker on the deck's queue. Concurrency 1, so direct calls run first-in-first-out; a
+ * stalled job (the agent died or hung past its lock) is failed, never handed out again.
+ */
+export function startDirectCallWorker(connection: Redis, deps: DirectCallDeps): Worker {
+  const worker = new Worker(queueNames.deck(deps.deck), createDirectCallProcessor(deps), {
+    connection,
+    prefix: BULL_PREFIX,
+    concurrency: 1,
+    maxStalledCount: 0,
+  });
+  // During a Redis outage the worker repeats the same connection error on every retry: say it once a minute.
+  const lastLogged = new Map<string, number>();
+  worker.on('error', (err) => {
+    const now = Date.now();
+    const quiet = now - (lastLogged.get(err.message) ?? -Infinity) < 60_000;
+    if (!quiet) lastLogged.set(err.message, now);
+    deps.logger[quiet ? 'debug' : 'warn']({ err: err.message }, 'worker error');
+  });
+  worker.on('failed', (job, err) => deps.logger.warn({ jobId: job?.id, jobName: job?.name, err: err.message }, 'job failed'));
+  worker.on('stalled', (jobId) => deps.logger.warn({ jobId }, 'job stalled (its agent stopped during it); BullMQ fails it, it is not run again'));
+  return worker;
+}

@@ -1,0 +1,42 @@
+import IORedis, { type Redis, type RedisOptions } from 'ioredis';
+import type { Logger } from './logger';
+
+/**
+ * A Redis connection that reconnects by itself forever (a lab PC may outlive many Redis
+ * restarts) and logs an outage once, not once per retry.
+ */
+export function createRedis(url: string, role: string, logger: Logger, options: RedisOptions = {}): Redis {
+  const redis = new IORedis(url, {
+    retryStrategy: (attempt) => Math.min(attempt * 200, 2000),
+    connectionName: `ivoryos-agent:${role}`,
+    ...options,
+  });
+  let down = false;
+  redis.on('error', (err: Error) => {
+    if (down) logger.debug({ connection: role, err: err.message }, 'redis still unreachable');
+    else logger.warn({ connection: role, err: err.message }, 'redis connection error; reconnecting');
+    down = true;
+  });
+  redis.on('ready', () => {
+    if (down) logger.info({ connection: role }, 'redis connection restored');
+    down = false;
+  });
+  return redis;
+}
+
+/** Closes politely when Redis answers, and gives up on politeness after `ms`. */
+export async function closeRedis(redis: Redis, ms = 2000): Promise<void> {
+  if (redis.status === 'end') return;
+  if (redis.status !== 'ready') {
+    redis.disconnect();
+    return;
+  }
+  const timer = setTimeout(() => redis.disconnect(), ms);
+  try {
+    await redis.quit();
+  } catch {
+    redis.disconnect();
+  } finally {
+    clearTimeout(timer);
+  }
+}
