@@ -58,6 +58,21 @@ function parseOne(name: string): TypeAlternative[] {
 
 /** Reads an IvoryOS type descriptor (§4.4): `int`, `["int","NoneType"]`, `Enum:deck.Solvent`, `Literal:a,b`. */
 export function parseTypeDescriptor(type: TypeDescriptor | null | undefined): ParsedType {
+  if (typeof type === 'string') {
+    // Descriptors repeat across steps and rows; parsed ones are kept (they are small and few).
+    let parsed = parsedCache.get(type);
+    if (!parsed) {
+      parsed = parseDescriptor(type);
+      if (parsedCache.size < 1000) parsedCache.set(type, parsed);
+    }
+    return parsed;
+  }
+  return parseDescriptor(type);
+}
+
+const parsedCache = new Map<string, ParsedType>();
+
+function parseDescriptor(type: TypeDescriptor | null | undefined): ParsedType {
   const names = Array.isArray(type) ? type : [type ?? ''];
   const all = names.flatMap((n) => parseOne(String(n)));
   const alternatives = all.filter((a) => a.kind !== 'none');

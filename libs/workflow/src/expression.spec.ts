@@ -76,6 +76,8 @@ describe('names', () => {
     expect(evaluateCondition(condition, { temperature: 25, ready: false })).toBe(false);
     expect(() => evaluateCondition(compileExpression('#missing > 0'), {})).toThrow("name '#missing' is not defined");
     expect(() => run('missing')).toThrow("name 'missing' is not defined");
+    // IvoryOS raises TypeError for a None condition; here anything but text is not an expression.
+    expect(expressionError(null as unknown as string)).toBe('an expression must be text');
   });
 
   it('lists the names an expression reads, with or without #', () => {

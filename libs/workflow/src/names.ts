@@ -24,7 +24,8 @@ export function nameProblem(name: string): string | null {
 
 /** Sets an own property even for keys like `__proto__`, so a context can never get a new prototype. */
 export function setOwn<T>(target: Record<string, T>, key: string, value: T): void {
-  Object.defineProperty(target, key, { value, writable: true, enumerable: true, configurable: true });
+  if (key === '__proto__') Object.defineProperty(target, key, { value, writable: true, enumerable: true, configurable: true });
+  else target[key] = value;
 }
 
 const TS_RESERVED = new Set([

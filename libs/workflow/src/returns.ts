@@ -7,11 +7,14 @@ import { returnSlots } from './step-fields';
  * saves item i under slot i, skipping empty slots. Nothing is saved for a null/undefined result.
  * Throws when a tuple slot has no item to take.
  */
-export function storeReturnValue(action: WorkflowAction, result: unknown, assign: (name: string, value: JsonValue) => void): void {
+export function storeReturnValue(
+  action: WorkflowAction, result: unknown, assign: (name: string, value: JsonValue) => void, options: { sanitized?: boolean } = {},
+): void {
   const { tuple, slots } = returnSlots(action);
   if (result === null || result === undefined || slots.every((s) => !s)) return;
+  const json = options.sanitized ? (value: unknown) => value as JsonValue : sanitizeForJson;
   if (!tuple) {
-    assign(slots[0], sanitizeForJson(result));
+    assign(slots[0], json(result));
     return;
   }
   const items = Array.isArray(result) ? result : null;
@@ -20,6 +23,6 @@ export function storeReturnValue(action: WorkflowAction, result: unknown, assign
     if (!items || i >= items.length) {
       throw new Error(`Cannot save return value ${i} as '${name}'; result is not indexable at that position.`);
     }
-    assign(name, sanitizeForJson(items[i]));
+    assign(name, json(items[i]));
   });
 }

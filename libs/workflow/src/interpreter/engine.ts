@@ -14,7 +14,8 @@ export interface Engine {
   readonly signal: AbortSignal;
   /** The phase being run; only called while one is open. */
   phase(): PhaseState;
-  emit(event: RunEvent): Promise<void>;
+  /** Returns the sink's promise when it has one (a journal write), so callers can await it. */
+  emit(event: RunEvent): Promise<void> | void;
   /** Emits a checkpoint now (before a driver call, so the journal knows the call started). */
   checkpointNow(): Promise<void>;
   log(level: 'debug' | 'info' | 'warn' | 'error', message: string): Promise<void>;

@@ -119,6 +119,14 @@ describe('flow control', () => {
     expect(outcome.status).toBe('completed');
   });
 
+  it('waits on a condition that is neither text nor a boolean (IvoryOS: TypeError ends the run)', async () => {
+    const { calls, events } = await runHarness(doc([...ifBlock(null, [noop('inside')]), noop('after')]), {
+      respond: (prompt, it) => it.skip(prompt.promptId),
+    });
+    expect(eventsOf(events, 'run.status')[1].waiting?.message).toBe('The if condition must be an expression or a boolean, got null');
+    expect(calls.map((c) => c.action)).toEqual(['after']);
+  });
+
   it('enforces the default limit of 1000 passes', async () => {
     const { calls } = await runHarness(doc([...loopBlock('while', { statement: true }, [noop('spin')])]), {
       respond: (prompt, it) => it.skip(prompt.promptId),

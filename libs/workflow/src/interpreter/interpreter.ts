@@ -14,7 +14,7 @@ import type { Engine } from './engine';
 import { extendLoop, skipHead, stepFrame } from './frames';
 import { completeFromJournal } from './units';
 import { fingerprint, Program } from './program';
-import { cloneJson, type Pending, type PhaseState, type RunState } from './state';
+import { cloneJson, snapshotState, type Pending, type PhaseState, type RunState } from './state';
 import type { Clock, ControlResult, InterpreterOptions, RunOutcome, StepInvoker } from './types';
 
 type Decision =
@@ -51,6 +51,8 @@ export class WorkflowInterpreter implements Engine {
   private readonly abort = new AbortController();
   private seq: number;
   private snapshot!: RunCheckpoint;
+  private lastNow = Number.NaN;
+  private lastIso = '';
   private dirty = false;
   private started = false;
   private finished = false;
@@ -125,7 +127,7 @@ export class WorkflowInterpreter implements Engine {
   }
 
   private takeSnapshot(nextSeq: number): RunCheckpoint {
-    this.snapshot = createCheckpoint(this.workflowPrint, this.planPrint, nextSeq, cloneJson(this.state as unknown as JsonObject) as unknown as RunState);
+    this.snapshot = createCheckpoint(this.workflowPrint, this.planPrint, nextSeq, snapshotState(this.state));
     return this.snapshot;
   }
 
@@ -280,7 +282,7 @@ export class WorkflowInterpreter implements Engine {
       if (pending.kind === 'error' && pending.maxIterations) extendLoop(this);
       else this.state.attempt += 1;
     } else if (decision.type === 'input' && pending.kind === 'input') {
-      this.assign(pending.sample, pending.variable, decision.value);
+      this.assign(pending.sample, pending.variable, cloneJson(decision.value));
       await this.log('info', `Input ${pending.variable} = ${JSON.stringify(decision.value)}`);
       skipHead(this);
     } else if (decision.type === 'skip' && pending.kind !== 'pause') {
@@ -322,13 +324,13 @@ export class WorkflowInterpreter implements Engine {
   private contextsFor(iteration: number): { contexts: JsonObject[]; parameters: ParameterRow[] | null } {
     if (!this.rows) return { contexts: Array.from({ length: this.batchSize }, () => ({})), parameters: null };
     const chunk = this.rows.slice(iteration * this.batchSize, (iteration + 1) * this.batchSize);
-    return { contexts: chunk.map((row) => cloneJson(row)), parameters: chunk.map((row) => cloneJson(row)) };
+    return { contexts: chunk.map((row) => cloneJson(row)), parameters: chunk };
   }
 
   private async openPhase(key: PhaseKey, repeatIndex: number, contexts: JsonObject[], parameters: ParameterRow[] | null): Promise<void> {
     const name = key === 'script' ? 'main' : key;
     this.state.phase = {
-      key, name, repeatIndex, parameters, contexts,
+      key, name, repeatIndex, contexts,
       stack: [{ t: 'seq', block: key, pc: 0, sub: 0, samples: contexts.map((_, i) => i) }],
     };
     await this.emit({ type: 'phase.started', phase: name, repeatIndex, parameters });
@@ -371,7 +373,7 @@ export class WorkflowInterpreter implements Engine {
     s.phase = null;
     s.abortPhase = false;
     s.attempt = 1;
-    await this.emit({ type: 'phase.finished', phase: phase.name, repeatIndex: phase.repeatIndex, outputs: phase.contexts.map((c) => cloneJson(c)) });
+    await this.emit({ type: 'phase.finished', phase: phase.name, repeatIndex: phase.repeatIndex, outputs: phase.contexts.map((c) => ({ ...c })) });
     if (phase.key === 'script') {
       s.iteration += 1;
       await this.emit({ type: 'progress', iteration: phase.repeatIndex, total: this.total, step: this.steps, steps: this.steps });
@@ -388,12 +390,20 @@ export class WorkflowInterpreter implements Engine {
     return phase;
   }
 
-  async emit(event: RunEvent): Promise<void> {
-    const envelope: EventEnvelope = {
-      runId: this.options.runId, deck: this.options.deck, seq: this.seq++, at: new Date(this.clock.now()).toISOString(), event,
-    };
+  emit(event: RunEvent): Promise<void> | void {
+    const envelope: EventEnvelope = { runId: this.options.runId, deck: this.options.deck, seq: this.seq++, at: this.isoNow(), event };
     if (event.type !== 'checkpoint') this.dirty = true;
-    await this.options.onEvent(envelope);
+    return this.options.onEvent(envelope);
+  }
+
+  /** Events come in bursts within one millisecond; formatting the time once per millisecond is enough. */
+  private isoNow(): string {
+    const now = this.clock.now();
+    if (now !== this.lastNow) {
+      this.lastNow = now;
+      this.lastIso = new Date(now).toISOString();
+    }
+    return this.lastIso;
   }
 
   async checkpointNow(): Promise<void> {
@@ -407,8 +417,8 @@ export class WorkflowInterpreter implements Engine {
     await this.emit({ type: 'checkpoint', checkpoint: checkpointToJson(checkpoint) });
   }
 
-  log(level: 'debug' | 'info' | 'warn' | 'error', message: string): Promise<void> {
-    return this.emit({ type: 'log', level, message });
+  async log(level: 'debug' | 'info' | 'warn' | 'error', message: string): Promise<void> {
+    await this.emit({ type: 'log', level, message });
   }
 
   vars(sample: number): JsonObject {
@@ -459,6 +469,6 @@ export class WorkflowInterpreter implements Engine {
 
   prompt(kind: PromptKind, message: string, extra: Pick<WaitingPrompt, 'inputType' | 'choices'> = {}): WaitingPrompt {
     this.state.promptCounter += 1;
-    return { promptId: `prompt-${this.state.promptCounter}`, kind, message, ...extra, since: new Date(this.clock.now()).toISOString() };
+    return { promptId: `prompt-${this.state.promptCounter}`, kind, message, ...extra, since: this.isoNow() };
   }
 }

@@ -1,8 +1,13 @@
-import type { DeckSchema, JsonObject, WorkflowAction, WorkflowDocument } from '@ivoryos/contracts';
+import type { DeckSchema, JsonObject, JsonValue, WorkflowAction, WorkflowDocument } from '@ivoryos/contracts';
 import { compileExpression, ExpressionSyntaxError, type CompiledExpression } from '../expression';
 import type { Block, ParsedWorkflow, WorkflowIssue, WorkflowNode } from '../model';
 import { parseWorkflow } from '../parse';
 import { convertLiteralArgs } from '../literal-args';
+import { setOwn } from '../names';
+import { argumentReference, MissingValueError, substituteText } from '../references';
+
+/** How to build one argument: a fixed value, a variable (`#name`), or a text with `#name`s in it. */
+type ArgPart = { key: string; value: JsonValue; ref: string | null; text: string | null };
 
 /** The workflow cannot be run: its markers do not nest. */
 export class WorkflowStructureError extends Error {
@@ -27,6 +32,7 @@ export class Program {
   readonly parsed: ParsedWorkflow;
   private readonly expressions = new Map<string, CompiledExpression | ExpressionSyntaxError>();
   private readonly literals = new WeakMap<WorkflowAction, JsonObject>();
+  private readonly plans = new WeakMap<WorkflowAction, ArgPart[]>();
 
   constructor(workflow: Pick<WorkflowDocument, 'script_dict'>, private readonly schema?: DeckSchema) {
     const { workflow: parsed, errors } = parseWorkflow(workflow);
@@ -60,6 +66,33 @@ export class Program {
     }
     if (entry instanceof ExpressionSyntaxError) throw entry;
     return entry;
+  }
+
+  /**
+   * The action's args for one sample: literals converted to their declared types, references resolved.
+   * Throws {@link MissingValueError} for a reference without a value.
+   */
+  resolveArgs(action: WorkflowAction, vars: Readonly<Record<string, JsonValue>>): JsonObject {
+    let plan = this.plans.get(action);
+    if (!plan) {
+      // Classified once per action, so a step in a loop does not re-run the reference regexes.
+      plan = Object.entries(this.literalArgs(action)).map(([key, value]) => {
+        const ref = argumentReference(value);
+        if (ref?.kind === 'exact' || ref?.kind === 'legacy') return { key, value, ref: ref.name, text: null };
+        return { key, value, ref: null, text: ref?.kind === 'text' ? (value as string) : null };
+      });
+      this.plans.set(action, plan);
+    }
+    const out: JsonObject = {};
+    for (const part of plan) {
+      let value = part.value;
+      if (part.ref !== null) {
+        if (!Object.hasOwn(vars, part.ref)) throw new MissingValueError(part.ref);
+        value = vars[part.ref];
+      } else if (part.text !== null) value = substituteText(part.text, vars, 'throw');
+      setOwn(out, part.key, value);
+    }
+    return out;
   }
 
   /** The action's args with literals converted to their declared types, computed once per action. */

@@ -1,4 +1,4 @@
-import type { JsonObject, JsonValue, ParameterRow, PhaseKey, PhaseName, StepLocation, WaitingPrompt } from '@ivoryos/contracts';
+import type { JsonObject, JsonValue, PhaseKey, PhaseName, StepLocation, WaitingPrompt } from '@ivoryos/contracts';
 
 /**
  * The interpreter's whole position, as plain JSON so it can be checkpointed. Loops are frames on a stack
@@ -66,7 +66,6 @@ export interface PhaseState {
   key: PhaseKey;
   name: PhaseName;
   repeatIndex: number;
-  parameters: ParameterRow[] | null;
   /** One per sample: parameters, variables and saved outputs. */
   contexts: JsonObject[];
   stack: Frame[];
@@ -125,4 +124,33 @@ export function cloneJson<T extends JsonValue>(value: T): T {
     else out[key] = cloneJson(v);
   }
   return out as T;
+}
+
+/**
+ * A copy of the state that later steps cannot change. Values inside contexts are never modified in place
+ * (variables are replaced, not edited), and pending prompts and in-flight records are replaced whole, so
+ * copying the containers that do change (contexts, frames, scopes, sample lists) is enough. This runs
+ * twice per step, so it matters for the per-step overhead.
+ */
+export function snapshotState(state: RunState): RunState {
+  const phase = state.phase;
+  return {
+    ...state,
+    phase: phase && {
+      ...phase,
+      contexts: phase.contexts.map((c) => ({ ...c })),
+      stack: phase.stack.map(copyFrame),
+    },
+  };
+}
+
+function copyFrame(frame: Frame): Frame {
+  switch (frame.t) {
+    case 'while':
+      return { ...frame, active: [...frame.active], passing: [...frame.passing] };
+    case 'call':
+      return { ...frame, samples: [...frame.samples], scope: frame.scope && { ...frame.scope }, keysBefore: frame.keysBefore && [...frame.keysBefore] };
+    default:
+      return { ...frame, samples: [...frame.samples] };
+  }
 }

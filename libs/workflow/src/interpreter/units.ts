@@ -1,10 +1,10 @@
-import type { JsonObject, JsonValue, StepStatus, WorkflowAction } from '@ivoryos/contracts';
+import type { JsonObject, JsonValue, StepLocation, StepStatus, WorkflowAction } from '@ivoryos/contracts';
 import { convertValue } from '../convert';
 import { evaluateExpression, ExpressionEvalError, ExpressionSyntaxError } from '../expression';
 import type { StepNode, WorkflowNode } from '../model';
 import { setOwn } from '../names';
 import { pyStr, pyTypeName, truthy } from '../python-values';
-import { MissingValueError, substituteArgs, substituteText } from '../references';
+import { MissingValueError, substituteText } from '../references';
 import { storeReturnValue } from '../returns';
 import { sanitizeForJson } from '../sanitize';
 import { consolidatedArgs, declaredVariableType, statementOf, variableName } from '../step-fields';
@@ -50,11 +50,10 @@ export async function evaluateAmount(e: Engine, action: WorkflowAction, sample: 
 
 /** Args for one call: references resolved per sample; for a batch, `consolidate_batch_args` aggregated. */
 function callArgs(e: Engine, action: WorkflowAction, samples: number[], batch: boolean): JsonObject {
-  const literal = e.program.literalArgs(action);
-  const first = substituteArgs(literal, e.vars(samples[0]));
+  const first = e.program.resolveArgs(action, e.vars(samples[0]));
   const consolidate = batch ? consolidatedArgs(action) : [];
   if (!consolidate.length) return first;
-  const all = [first, ...samples.slice(1).map((s) => substituteArgs(literal, e.vars(s)))];
+  const all = [first, ...samples.slice(1).map((s) => e.program.resolveArgs(action, e.vars(s)))];
   for (const key of consolidate) {
     if (!Object.hasOwn(first, key)) continue;
     const merged: JsonValue[] = [];
@@ -81,11 +80,11 @@ export function copyNewKeys(e: Engine, samples: number[], keysBefore: string[] |
 }
 
 async function finishStep(
-  e: Engine, node: StepNode, sample: number, args: JsonObject, attempt: number, status: StepStatus, output: JsonValue, error: string | null,
+  e: Engine, node: StepNode, location: StepLocation, args: JsonObject, attempt: number, status: StepStatus, output: JsonValue, error: string | null,
 ): Promise<void> {
   await e.emit({
     type: 'step.finished', instrument: node.action.instrument, methodName: node.action.action, args, attempt, status,
-    output, context: cloneJson(e.phase().contexts[sample]), error, ...e.location(node, sample),
+    output, context: { ...e.phase().contexts[location.sample] }, error, ...location,
   });
 }
 
@@ -110,16 +109,17 @@ async function runAction(e: Engine, node: StepNode, samples: number[], batch: bo
   let output: JsonValue = null;
   let error: string | null = null;
   try {
+    // The driver gets its own copy: one that sorts a list argument in place must not change a saved variable.
     const result = await e.invoker.invoke({
-      instrument: action.instrument, action: action.action, args, location, attempt, batch, coroutine: action.coroutine === true,
+      instrument: action.instrument, action: action.action, args: cloneJson(args), location, attempt, batch, coroutine: action.coroutine === true,
     });
     output = sanitizeForJson(result);
-    storeReturnValue(action, output, (name, value) => e.assign(sample, name, value));
+    storeReturnValue(action, output, (name, value) => e.assign(sample, name, value), { sanitized: true });
   } catch (caught) {
     error = errorMessage(caught);
   }
   e.state.inFlight = null;
-  await finishStep(e, node, sample, args, attempt, error === null ? 'completed' : 'failed', output, error);
+  await finishStep(e, node, location, args, attempt, error === null ? 'completed' : 'failed', output, error);
   if (error !== null) {
     await e.fail(`Step ${node.start + 1} (${label}) failed: ${error}`);
     return 'held';
@@ -149,7 +149,7 @@ async function runWait(e: Engine, node: StepNode, samples: number[]): Promise<Un
   if (remaining > 0 && !e.signal.aborted) await e.clock.sleep(remaining, e.signal);
   e.state.inFlight = null;
   const cut = e.clock.now() < until;
-  await finishStep(e, node, inFlight.location.sample, inFlight.args, inFlight.attempt, cut ? 'skipped' : 'completed', null, cut ? 'Wait cut short by stop' : null);
+  await finishStep(e, node, inFlight.location, inFlight.args, inFlight.attempt, cut ? 'skipped' : 'completed', null, cut ? 'Wait cut short by stop' : null);
   return 'done';
 }
 
@@ -161,7 +161,7 @@ async function runMessage(e: Engine, node: StepNode, samples: number[]): Promise
   const args = { statement: text };
   await e.emit({ type: 'step.started', instrument: node.action.instrument, methodName: node.action.action, args, attempt: e.state.attempt, ...location });
   if (node.kind === 'comment') await e.log('info', `Comment: ${text}`);
-  await finishStep(e, node, sample, args, e.state.attempt, 'completed', null, null);
+  await finishStep(e, node, location, args, e.state.attempt, 'completed', null, null);
   if (node.kind === 'pause') {
     // The step is recorded as completed; the run then waits, as IvoryOS's pause does (§6.5).
     await e.hold({ kind: 'pause', prompt: e.prompt('pause', text || 'Paused by the workflow') });
@@ -270,7 +270,7 @@ export async function completeFromJournal(e: Engine, inFlight: InFlight, result:
   const samples = batch ? seq.samples : [sample];
   const keysBefore = Object.keys(phase.contexts[sample]);
   try {
-    storeReturnValue(node.action, result.output, (name, value) => e.assign(sample, name, value));
+    storeReturnValue(node.action, result.output, (name, value) => e.assign(sample, name, value), { sanitized: true });
   } catch (error) {
     await e.fail(`Step ${node.start + 1} (${label}) failed: ${errorMessage(error)}`);
     return;
