@@ -10,18 +10,14 @@ import type { WorkflowNode } from '../model';
 import { setOwn } from '../names';
 import { stepIdOf } from '../parse';
 import { systemClock } from './clock';
+import { accepted, Decisions, refuse, type Decision } from './controls';
 import type { Engine } from './engine';
 import { extendLoop, skipHead, stepFrame } from './frames';
-import { completeFromJournal } from './units';
+import { completeFromJournal, reportInterrupted } from './units';
+import { IterationPlan } from './plan';
 import { fingerprint, Program } from './program';
-import { cloneJson, snapshotState, type Pending, type PhaseState, type RunState } from './state';
+import { cloneJson, finalStatus, snapshotState, type Pending, type PhaseState, type RunState } from './state';
 import type { Clock, ControlResult, InterpreterOptions, RunOutcome, StepInvoker } from './types';
-
-type Decision =
-  | { type: 'retry' } | { type: 'skip' } | { type: 'resume' } | { type: 'stop' } | { type: 'input'; value: JsonValue };
-
-const accepted: ControlResult = { accepted: true };
-const refuse = (reason: string): ControlResult => ({ accepted: false, reason });
 
 function initialState(): RunState {
   return {
@@ -42,12 +38,9 @@ export class WorkflowInterpreter implements Engine {
   readonly clock: Clock;
   private readonly options: InterpreterOptions;
   private readonly policy: ErrorPolicy;
-  private readonly rows: ParameterRow[] | null;
-  private readonly batchSize: number;
-  private readonly total: number;
+  private readonly plan: IterationPlan;
   private readonly steps: number;
   private readonly workflowPrint: string;
-  private readonly planPrint: string;
   private readonly abort = new AbortController();
   private seq: number;
   private snapshot!: RunCheckpoint;
@@ -57,10 +50,7 @@ export class WorkflowInterpreter implements Engine {
   private started = false;
   private finished = false;
   private pauseRequested: boolean;
-  private waiter: ((decision: Decision) => void) | null = null;
-  private queued: Decision | null = null;
-  /** The prompt (or pause) already answered, so a second answer is refused instead of queued. */
-  private answered = false;
+  private readonly decisions = new Decisions();
 
   constructor(options: InterpreterOptions) {
     this.options = options;
@@ -68,20 +58,16 @@ export class WorkflowInterpreter implements Engine {
     this.invoker = options.invoker;
     this.clock = options.clock ?? systemClock;
     this.policy = options.errorPolicy ?? 'wait';
-    const plan = options.plan;
-    this.batchSize = Math.max(1, Math.floor(plan.batchSize ?? 1));
-    this.rows = plan.parameters ?? null;
-    this.total = this.rows ? Math.ceil(this.rows.length / this.batchSize) : Math.max(0, Math.floor(plan.repeat ?? 1));
+    this.plan = new IterationPlan(options.plan);
     this.steps = this.program.parsed.phases.script.nodes.length;
     this.workflowPrint = fingerprint(JSON.stringify(options.workflow.script_dict));
-    this.planPrint = fingerprint(JSON.stringify([this.rows, this.batchSize, this.total]));
     if (options.checkpoint !== undefined) {
       const checkpoint = readCheckpoint(options.checkpoint);
       if (checkpoint.workflow !== this.workflowPrint) throw new CheckpointError('the checkpoint belongs to a different workflow');
-      if (checkpoint.plan !== this.planPrint) throw new CheckpointError('the checkpoint belongs to a different run plan');
+      if (checkpoint.plan !== this.plan.fingerprint) throw new CheckpointError('the checkpoint belongs to a different run plan');
       this.state = cloneJson(checkpoint.state as unknown as JsonObject) as unknown as RunState;
       this.seq = options.nextSeq ?? checkpoint.nextSeq;
-      this.checkPositions();
+      this.program.checkFrames(this.state.phase?.stack ?? []);
     } else {
       this.state = initialState();
       this.seq = options.nextSeq ?? 1;
@@ -90,25 +76,13 @@ export class WorkflowInterpreter implements Engine {
     this.takeSnapshot(this.seq);
   }
 
-  /** Every frame of a checkpoint must point at a block and node this workflow has. */
-  private checkPositions(): void {
-    for (const frame of this.state.phase?.stack ?? []) {
-      try {
-        if (frame.t === 'seq') this.program.block(frame.block);
-        else this.program.node(frame.block, frame.at);
-      } catch (error) {
-        throw new CheckpointError((error as Error).message);
-      }
-    }
-  }
-
   get signal(): AbortSignal {
     return this.abort.signal;
   }
 
   /** What the run is doing now, as the run record should show it. */
   get status(): RunStatus {
-    if (this.finished) return this.state.stopNow || this.state.cutShort ? 'stopped' : this.state.failure ? 'failed' : 'completed';
+    if (this.finished) return finalStatus(this.state);
     if (this.state.pending) return 'waiting';
     return this.state.paused ? 'paused' : 'running';
   }
@@ -127,7 +101,7 @@ export class WorkflowInterpreter implements Engine {
   }
 
   private takeSnapshot(nextSeq: number): RunCheckpoint {
-    this.snapshot = createCheckpoint(this.workflowPrint, this.planPrint, nextSeq, snapshotState(this.state));
+    this.snapshot = createCheckpoint(this.workflowPrint, this.plan.fingerprint, nextSeq, snapshotState(this.state));
     return this.snapshot;
   }
 
@@ -142,7 +116,7 @@ export class WorkflowInterpreter implements Engine {
       if (s.inFlight?.kind === 'action') {
         const journaled = this.options.inFlightResult;
         if (journaled) await completeFromJournal(this, s.inFlight, journaled);
-        else await this.reportInterrupted();
+        else await reportInterrupted(this, s.inFlight);
       }
       while (!this.done()) {
         await this.tick();
@@ -150,10 +124,7 @@ export class WorkflowInterpreter implements Engine {
       }
     }
     this.finished = true;
-    const outcome: RunOutcome = {
-      status: s.stopNow || (s.cutShort && !s.failure) ? 'stopped' : s.failure ? 'failed' : 'completed',
-      error: s.failure,
-    };
+    const outcome: RunOutcome = { status: finalStatus(s), error: s.failure };
     await this.emit({ type: 'run.status', status: outcome.status, waiting: null, error: outcome.error });
     await this.checkpointNow();
     return outcome;
@@ -172,8 +143,8 @@ export class WorkflowInterpreter implements Engine {
   resume(promptId?: string): ControlResult {
     if (this.state.pending?.kind === 'pause') return this.answer({ type: 'resume' }, promptId);
     if (this.state.paused && !this.state.pending) {
-      if (this.answered) return refuse('already resuming');
-      return this.deliver({ type: 'resume' });
+      if (this.decisions.isAnswered) return refuse('already resuming');
+      return this.decisions.deliver({ type: 'resume' });
     }
     if (this.pauseRequested) {
       this.pauseRequested = false;
@@ -216,8 +187,7 @@ export class WorkflowInterpreter implements Engine {
     if (this.finished) return refuse('the run has finished');
     this.state.stopNow = true;
     this.abort.abort();
-    this.queued = null;
-    this.deliver({ type: 'stop' });
+    this.decisions.stop();
     return accepted;
   }
 
@@ -225,27 +195,8 @@ export class WorkflowInterpreter implements Engine {
     const pending = this.state.pending;
     if (!pending) return refuse('nothing is waiting');
     if (promptId !== undefined && promptId !== pending.prompt.promptId) return refuse(`prompt ${promptId} is not the current prompt`);
-    if (this.answered) return refuse('the prompt has already been answered');
-    return this.deliver(decision);
-  }
-
-  private deliver(decision: Decision): ControlResult {
-    this.answered = true;
-    const waiter = this.waiter;
-    this.waiter = null;
-    if (waiter) waiter(decision);
-    else this.queued = decision;
-    return accepted;
-  }
-
-  private nextDecision(): Promise<Decision> {
-    if (this.state.stopNow) return Promise.resolve({ type: 'stop' });
-    const queued = this.queued;
-    this.queued = null;
-    if (queued) return Promise.resolve(queued);
-    return new Promise((resolve) => {
-      this.waiter = resolve;
-    });
+    if (this.decisions.isAnswered) return refuse('the prompt has already been answered');
+    return this.decisions.deliver(decision);
   }
 
   // ------------------------------------------------------------------ the loop
@@ -271,8 +222,8 @@ export class WorkflowInterpreter implements Engine {
   }
 
   private async resolvePending(pending: Pending): Promise<void> {
-    const decision = await this.nextDecision();
-    this.answered = false;
+    const decision = await this.decisions.next(this.state.stopNow);
+    this.decisions.open();
     this.state.pending = null;
     if (decision.type === 'stop') {
       this.state.stopNow = true;
@@ -295,8 +246,8 @@ export class WorkflowInterpreter implements Engine {
     this.state.paused = true;
     await this.emit({ type: 'run.status', status: 'paused', waiting: null });
     await this.checkpointNow();
-    const decision = await this.nextDecision();
-    this.answered = false;
+    const decision = await this.decisions.next(this.state.stopNow);
+    this.decisions.open();
     this.pauseRequested = false;
     this.state.paused = false;
     if (decision.type === 'stop') {
@@ -306,27 +257,6 @@ export class WorkflowInterpreter implements Engine {
     await this.emit({ type: 'run.status', status: 'running', waiting: null });
   }
 
-  private async reportInterrupted(): Promise<void> {
-    const inFlight = this.state.inFlight;
-    const phase = this.state.phase;
-    if (!inFlight || !phase) return;
-    this.state.inFlight = null;
-    const message = `${inFlight.instrument}.${inFlight.methodName} (step ${inFlight.location.stepIndex}) was running when the run ` +
-      'was interrupted; whether it completed is unknown. Retry runs it again, skip moves on.';
-    await this.emit({
-      type: 'step.finished', instrument: inFlight.instrument, methodName: inFlight.methodName, args: inFlight.args,
-      attempt: inFlight.attempt, status: 'interrupted', output: null, context: cloneJson(phase.contexts[inFlight.location.sample] ?? {}),
-      error: 'interrupted: outcome unknown', ...inFlight.location,
-    });
-    await this.hold({ kind: 'interrupted', prompt: this.prompt('interrupted', message) });
-  }
-
-  private contextsFor(iteration: number): { contexts: JsonObject[]; parameters: ParameterRow[] | null } {
-    if (!this.rows) return { contexts: Array.from({ length: this.batchSize }, () => ({})), parameters: null };
-    const chunk = this.rows.slice(iteration * this.batchSize, (iteration + 1) * this.batchSize);
-    return { contexts: chunk.map((row) => cloneJson(row)), parameters: chunk };
-  }
-
   private async openPhase(key: PhaseKey, repeatIndex: number, contexts: JsonObject[], parameters: ParameterRow[] | null): Promise<void> {
     const name = key === 'script' ? 'main' : key;
     this.state.phase = {
@@ -334,7 +264,7 @@ export class WorkflowInterpreter implements Engine {
       stack: [{ t: 'seq', block: key, pc: 0, sub: 0, samples: contexts.map((_, i) => i) }],
     };
     await this.emit({ type: 'phase.started', phase: name, repeatIndex, parameters });
-    if (key === 'script') await this.emit({ type: 'progress', iteration: repeatIndex, total: this.total, step: 0, steps: this.steps });
+    if (key === 'script') await this.emit({ type: 'progress', iteration: repeatIndex, total: this.plan.total, step: 0, steps: this.steps });
   }
 
   private async startNextPhase(): Promise<void> {
@@ -343,16 +273,16 @@ export class WorkflowInterpreter implements Engine {
       case 'prep':
         return this.openPhase('prep', 1, [{}], null);
       case 'main': {
-        if (s.failure || s.iteration >= this.total) {
+        if (s.failure || s.iteration >= this.plan.total) {
           s.stage = 'cleanup';
           return;
         }
         if (s.stopAfter) {
           s.cutShort = true;
           s.stage = 'cleanup';
-          return this.log('info', `Stopping after iteration ${s.iteration} of ${this.total}`);
+          return this.log('info', `Stopping after iteration ${s.iteration} of ${this.plan.total}`);
         }
-        const { contexts, parameters } = this.contextsFor(s.iteration);
+        const { contexts, parameters } = this.plan.samples(s.iteration);
         return this.openPhase('script', s.iteration + 1, contexts, parameters);
       }
       case 'cleanup':
@@ -376,7 +306,7 @@ export class WorkflowInterpreter implements Engine {
     await this.emit({ type: 'phase.finished', phase: phase.name, repeatIndex: phase.repeatIndex, outputs: phase.contexts.map((c) => ({ ...c })) });
     if (phase.key === 'script') {
       s.iteration += 1;
-      await this.emit({ type: 'progress', iteration: phase.repeatIndex, total: this.total, step: this.steps, steps: this.steps });
+      await this.emit({ type: 'progress', iteration: phase.repeatIndex, total: this.plan.total, step: this.steps, steps: this.steps });
     }
     if (phase.key === 'prep') s.stage = 'main';
     if (phase.key === 'cleanup') s.stage = 'done';
@@ -463,7 +393,7 @@ export class WorkflowInterpreter implements Engine {
 
   async hold(pending: Pending): Promise<void> {
     this.state.pending = pending;
-    this.answered = false;
+    this.decisions.open();
     await this.emit({ type: 'run.status', status: 'waiting', waiting: pending.prompt });
   }
 

@@ -2,6 +2,8 @@ import type { DeckSchema, JsonObject, JsonValue, WorkflowAction, WorkflowDocumen
 import { compileExpression, ExpressionSyntaxError, type CompiledExpression } from '../expression';
 import type { Block, ParsedWorkflow, WorkflowIssue, WorkflowNode } from '../model';
 import { parseWorkflow } from '../parse';
+import type { Frame } from './state';
+import { CheckpointError } from '../checkpoint';
 import { convertLiteralArgs } from '../literal-args';
 import { setOwn } from '../names';
 import { argumentReference, MissingValueError, substituteText } from '../references';
@@ -50,6 +52,18 @@ export class Program {
     const node = this.block(blockId).nodes[index];
     if (!node) throw new Error(`Checkpoint refers to step ${index} of block '${blockId}', which does not exist`);
     return node;
+  }
+
+  /** Every frame of a checkpoint must point at a block and node this workflow has. */
+  checkFrames(stack: readonly Frame[]): void {
+    for (const frame of stack) {
+      try {
+        if (frame.t === 'seq') this.block(frame.block);
+        else this.node(frame.block, frame.at);
+      } catch (error) {
+        throw new CheckpointError((error as Error).message);
+      }
+    }
   }
 
   /** Compiled once per text; a syntax error is thrown every time it is asked for. */

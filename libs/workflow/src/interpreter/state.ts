@@ -112,6 +112,13 @@ export interface RunState {
   promptCounter: number;
 }
 
+/** How a finished run ended: stop wins, then the error policy's failure, then a stop that cut work short. */
+export function finalStatus(state: RunState): 'completed' | 'stopped' | 'failed' {
+  if (state.stopNow) return 'stopped';
+  if (state.failure) return 'failed';
+  return state.cutShort ? 'stopped' : 'completed';
+}
+
 /** Deep copy of JSON data; faster than structuredClone for the small objects of a run. */
 export function cloneJson<T extends JsonValue>(value: T): T {
   if (value === null || typeof value !== 'object') return value;

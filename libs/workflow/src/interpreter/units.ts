@@ -279,3 +279,16 @@ export async function completeFromJournal(e: Engine, inFlight: InFlight, result:
   await e.log('info', `Step ${node.start + 1} (${label}) completed before the restart; its result was taken from the journal`);
   skipHead(e);
 }
+
+/** On resume, a step the checkpoint had in flight: its outcome is unknown, so it is recorded and the operator decides. */
+export async function reportInterrupted(e: Engine, inFlight: InFlight): Promise<void> {
+  e.state.inFlight = null;
+  const message = `${inFlight.instrument}.${inFlight.methodName} (step ${inFlight.location.stepIndex}) was running when the run ` +
+    'was interrupted; whether it completed is unknown. Retry runs it again, skip moves on.';
+  await e.emit({
+    type: 'step.finished', instrument: inFlight.instrument, methodName: inFlight.methodName, args: inFlight.args,
+    attempt: inFlight.attempt, status: 'interrupted', output: null, context: { ...(e.phase().contexts[inFlight.location.sample] ?? {}) },
+    error: 'interrupted: outcome unknown', ...inFlight.location,
+  });
+  await e.hold({ kind: 'interrupted', prompt: e.prompt('interrupted', message) });
+}
