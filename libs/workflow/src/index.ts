@@ -23,7 +23,7 @@ export { WorkflowInterpreter } from './interpreter/interpreter';
 export { WorkflowStructureError } from './interpreter/program';
 export { systemClock } from './interpreter/clock';
 export type {
-  Clock, ControlResult, FinalStatus, InterpreterOptions, RunOutcome, RunPlan, StepCall, StepInvoker,
+  Clock, ControlResult, FinalStatus, InterpreterOptions, JournaledResult, RunOutcome, RunPlan, StepCall, StepInvoker,
 } from './interpreter/types';
 export { CHECKPOINT_VERSION, CheckpointError, readCheckpoint, serializeCheckpoint } from './checkpoint';
 export type { RunCheckpoint } from './checkpoint';
