@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseWebhookAllowList } from '../runs/notify/webhook-allow';
 
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
@@ -25,6 +26,16 @@ export const gatewayEnvSchema = z.object({
   /** Run pending migrations at start (off by default in production, where a Job runs them). */
   IVORYOS_MIGRATE_ON_START: bool.optional(),
   IVORYOS_BODY_LIMIT: z.string().default('5mb'),
+  /** Signs webhook bodies (HMAC-SHA256); shared by all replicas. Unset outside production: generated into `<dataDir>/webhook-secret`. */
+  IVORYOS_WEBHOOK_SECRET: z.string().min(16).optional(),
+  /** Comma-separated host names, host:port, IPs or CIDRs that run webhooks may call; empty allows any. */
+  IVORYOS_WEBHOOK_ALLOW: z.string().default('').superRefine((text, ctx) => {
+    try {
+      parseWebhookAllowList(text);
+    } catch (err) {
+      ctx.addIssue({ code: 'custom', message: (err as Error).message });
+    }
+  }),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
