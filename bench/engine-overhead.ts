@@ -2,7 +2,8 @@
  * Interpreter overhead per step: no-op steps through a fake invoker, with every event serialised to JSON
  * (as the agent's journal would) and a checkpoint after every step. Prints the median of several runs.
  *
- *   npx tsx bench/engine-overhead.ts            (RUNS=9 STEPS=10000 to change the defaults)
+ *   npx tsx bench/engine-overhead.ts            (RUNS=9 STEPS=10000 to change the defaults;
+ *                                                NODE_OPTIONS=--expose-gc adds retained-memory figures)
  */
 import { performance } from 'node:perf_hooks';
 import os from 'node:os';
@@ -92,6 +93,28 @@ async function runOnce(scenario: Scenario, journal: boolean): Promise<Measure> {
   return { us, events, bytes };
 }
 
+/** Heap a run needs while it runs (sampled every 1000 events) and what its interpreter keeps afterwards. */
+async function retainedBytes(scenario: Scenario): Promise<{ peak: number; kept: number }> {
+  const collect = gc as () => void;
+  collect();
+  const base = process.memoryUsage().heapUsed;
+  let peak = 0;
+  let events = 0;
+  const interpreter = new WorkflowInterpreter({
+    runId: 'bench', deck: 'bench', workflow: scenario.doc, plan: scenario.plan, invoker, clock,
+    onEvent: (envelope: EventEnvelope) => {
+      JSON.stringify(envelope);
+      if (++events % 1000 === 0) peak = Math.max(peak, process.memoryUsage().heapUsed - base);
+    },
+  });
+  await interpreter.run();
+  collect();
+  const kept = process.memoryUsage().heapUsed - base;
+  // Keeps the interpreter reachable until after the measurement.
+  if (interpreter.status !== 'completed') throw new Error('retained-memory run did not complete');
+  return { peak, kept };
+}
+
 const median = (values: number[]): number => {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);
@@ -119,6 +142,7 @@ async function main(): Promise<void> {
         `${(runs[0].events / scenario.steps).toFixed(1)} | ${journal ? Math.round(runs[0].bytes / scenario.steps) : '-'} |`);
     }
   }
+  const retained = gc ? await retainedBytes(scenarios[0]) : null;
   gc?.();
   const memory = process.memoryUsage();
   console.log('');
@@ -128,6 +152,12 @@ async function main(): Promise<void> {
   console.log('');
   console.log(`memory: RSS ${mb(rssStart)} MB at start, ${mb(memory.rss)} MB at end; heap used peak ${mb(heapPeak)} MB, ` +
     `${mb(memory.heapUsed)} MB at end${gc ? ' (after gc)' : ''}`);
+  if (retained) {
+    console.log(`one ${scenarios[0].name} run: ${mb(retained.peak)} MB heap above baseline at its peak, ` +
+      `${mb(retained.kept)} MB kept by the finished interpreter (parsed workflow, caches, state)`);
+  } else {
+    console.log('(run with NODE_OPTIONS=--expose-gc for retained-memory figures)');
+  }
 }
 
 main().catch((error: unknown) => {

@@ -7,7 +7,7 @@ import { storeReturnValue } from '../returns';
 import { argsObject, maxIterationsOf, returnSlots, statementOf, variableName } from '../step-fields';
 import type { Engine } from './engine';
 import type { CallFrame, Frame, IfFrame, RepeatFrame, SeqFrame, WhileFrame } from './state';
-import { batchable, copyNewKeys, evaluateAmount, evaluateFor, runUnit } from './units';
+import { batchable, copyNewKeys, evaluateAmount, evaluateFor, runUnit, type Evaluated } from './units';
 
 function push(e: Engine, frame: Frame): void {
   e.phase().stack.push(frame);
@@ -32,25 +32,27 @@ function advanceSeq(e: Engine, f: SeqFrame, whole: boolean): void {
   f.sub = 0;
 }
 
-async function condition(e: Engine, node: IfNode | WhileNode, sample: number): Promise<boolean | null> {
+function condition(e: Engine, node: IfNode | WhileNode, sample: number): Evaluated<boolean> {
   const statement = statementOf(node.action);
-  if (typeof statement === 'boolean') return statement;
+  if (typeof statement === 'boolean') return { ok: true, value: statement };
   if (typeof statement !== 'string') {
-    await e.fail(`The ${node.kind} condition must be an expression or a boolean, got ${JSON.stringify(statement ?? null)}`);
-    return null;
+    return { ok: false, error: `The ${node.kind} condition must be an expression or a boolean, got ${JSON.stringify(statement ?? null)}` };
   }
-  const value = await evaluateFor(e, statement, sample, 'condition');
-  return value === undefined ? null : truthy(value);
+  const result = evaluateFor(e, statement, sample, 'condition');
+  return result.ok ? { ok: true, value: truthy(result.value) } : result;
 }
 
-async function stepSeq(e: Engine, f: SeqFrame): Promise<void> {
+// Frame steps return a promise only when they do asynchronous work (a call, an event, a prompt), so the
+// many purely positional steps of a loop do not each cost a promise.
+
+function stepSeq(e: Engine, f: SeqFrame): Promise<void> | void {
   const block = e.program.block(f.block);
   const at = f.pc;
   const node = block.nodes[at];
   if (!node || f.samples.length === 0) return pop(e);
   if (node.disabled) {
-    await e.log('info', `Skipping disabled step: ${node.action.action}`);
-    return advanceSeq(e, f, true);
+    advanceSeq(e, f, true);
+    return e.log('info', `Skipping disabled step: ${node.action.action}`);
   }
   const base = { block: f.block, at };
   switch (node.kind) {
@@ -69,30 +71,32 @@ async function stepSeq(e: Engine, f: SeqFrame): Promise<void> {
     default: {
       const batch = batchable(node);
       const samples = batch ? f.samples : [f.samples[f.sub]];
-      if ((await runUnit(e, node, samples, batch)) === 'done') advanceSeq(e, f, batch);
+      return runUnit(e, node, samples, batch).then((outcome) => {
+        if (outcome === 'done') advanceSeq(e, f, batch);
+      });
     }
   }
 }
 
-async function stepIf(e: Engine, f: IfFrame): Promise<void> {
+function stepIf(e: Engine, f: IfFrame): Promise<void> | void {
   if (f.next >= f.samples.length) return pop(e);
   const node = e.program.node(f.block, f.at) as IfNode;
   const sample = f.samples[f.next];
-  const result = await condition(e, node, sample);
-  if (result === null) return;
+  const result = condition(e, node, sample);
+  if (!result.ok) return e.fail(result.error);
   f.next += 1;
   e.state.attempt = 1;
-  push(e, seq(result ? node.then : node.otherwise, [sample]));
+  push(e, seq(result.value ? node.then : node.otherwise, [sample]));
 }
 
-async function stepRepeat(e: Engine, f: RepeatFrame): Promise<void> {
+function stepRepeat(e: Engine, f: RepeatFrame): Promise<void> | void {
   if (f.next >= f.samples.length) return pop(e);
   const node = e.program.node(f.block, f.at) as RepeatNode;
   const sample = f.samples[f.next];
   if (f.times === null) {
-    const times = await evaluateAmount(e, node.action, sample, 'count');
-    if (times === null) return;
-    f.times = times;
+    const times = evaluateAmount(e, node.action, sample, 'count');
+    if (!times.ok) return e.fail(times.error);
+    f.times = times.value;
     f.done = 0;
     e.state.attempt = 1;
   }
@@ -105,13 +109,13 @@ async function stepRepeat(e: Engine, f: RepeatFrame): Promise<void> {
   f.done = 0;
 }
 
-async function stepWhile(e: Engine, f: WhileFrame): Promise<void> {
+function stepWhile(e: Engine, f: WhileFrame): Promise<void> | void {
   const node = e.program.node(f.block, f.at) as WhileNode;
   if (f.cursor < f.active.length) {
     const sample = f.active[f.cursor];
-    const result = await condition(e, node, sample);
-    if (result === null) return;
-    if (result) f.passing.push(sample);
+    const result = condition(e, node, sample);
+    if (!result.ok) return e.fail(result.error);
+    if (result.value) f.passing.push(sample);
     f.cursor += 1;
     e.state.attempt = 1;
     return;
@@ -119,12 +123,11 @@ async function stepWhile(e: Engine, f: WhileFrame): Promise<void> {
   if (f.passing.length === 0) return pop(e);
   if (f.pass >= f.limit) {
     const max = maxIterationsOf(node.action);
-    await e.fail(
+    return e.fail(
       `while '${String(statementOf(node.action))}' reached max_iterations (${max}) after ${f.pass} passes; ` +
       `retry allows ${max} more, skip leaves the loop`,
       { maxIterations: true },
     );
-    return;
   }
   for (const sample of f.passing) e.assign(sample, 'while_index', f.pass);
   f.active = f.passing;
@@ -183,7 +186,7 @@ async function stepCall(e: Engine, f: CallFrame): Promise<void> {
   e.state.attempt = 1;
 }
 
-export function stepFrame(e: Engine, frame: Frame): Promise<void> {
+export function stepFrame(e: Engine, frame: Frame): Promise<void> | void {
   switch (frame.t) {
     case 'seq': return stepSeq(e, frame);
     case 'if': return stepIf(e, frame);

@@ -119,7 +119,8 @@ export class WorkflowInterpreter implements Engine {
         else await reportInterrupted(this, s.inFlight);
       }
       while (!this.done()) {
-        await this.tick();
+        const step = this.tick();
+        if (step) await step;
         if (this.dirty) await this.checkpointNow();
       }
     }
@@ -205,20 +206,21 @@ export class WorkflowInterpreter implements Engine {
     return this.state.stage === 'done';
   }
 
-  private async tick(): Promise<void> {
+  private tick(): Promise<void> | void {
     const s = this.state;
-    if (s.stopNow) {
-      if (s.phase) await this.endPhase();
-      s.stage = 'done';
-      return;
-    }
+    if (s.stopNow) return this.stopHere();
     if (s.pending) return this.resolvePending(s.pending);
     if (this.pauseRequested) return this.holdPaused();
     if (!s.phase) return this.startNextPhase();
     if (s.abortPhase) return this.endPhase();
     const top = s.phase.stack[s.phase.stack.length - 1];
     if (!top) return this.endPhase();
-    await stepFrame(this, top);
+    return stepFrame(this, top);
+  }
+
+  private async stopHere(): Promise<void> {
+    if (this.state.phase) await this.endPhase();
+    this.state.stage = 'done';
   }
 
   private async resolvePending(pending: Pending): Promise<void> {

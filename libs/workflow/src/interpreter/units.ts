@@ -26,26 +26,30 @@ function isKnownError(error: unknown): error is Error {
   return error instanceof ExpressionEvalError || error instanceof ExpressionSyntaxError || error instanceof MissingValueError;
 }
 
-/** Evaluates an expression for `sample`; failures are reported through the error policy and give `undefined`. */
-export async function evaluateFor(e: Engine, source: string, sample: number, what: string): Promise<JsonValue | undefined> {
+/** A value, or why it could not be computed (to report through the error policy). */
+export type Evaluated<T> = { ok: true; value: T } | { ok: false; error: string };
+
+/** Evaluates an expression for `sample`. Synchronous: conditions and counts run once per pass. */
+export function evaluateFor(e: Engine, source: string, sample: number, what: string): Evaluated<JsonValue> {
   try {
-    return evaluateExpression(e.program.expression(source), e.vars(sample));
+    return { ok: true, value: evaluateExpression(e.program.expression(source), e.vars(sample)) };
   } catch (error) {
     if (!isKnownError(error)) throw error;
-    await e.fail(`Error evaluating ${what} '${source}': ${error.message}`);
-    return undefined;
+    return { ok: false, error: `Error evaluating ${what} '${source}': ${error.message}` };
   }
 }
 
 /** A `repeat` count or `wait` seconds: a literal number or an expression giving one. */
-export async function evaluateAmount(e: Engine, action: WorkflowAction, sample: number, kind: 'count' | 'seconds'): Promise<number | null> {
+export function evaluateAmount(e: Engine, action: WorkflowAction, sample: number, kind: 'count' | 'seconds'): Evaluated<number> {
   const statement = statementOf(action);
-  const value = typeof statement === 'string' ? await evaluateFor(e, statement, sample, `${action.instrument} ${kind}`) : statement;
-  if (value === undefined && typeof statement === 'string') return null;
-  const ok = typeof value === 'number' && value >= 0 && (kind === 'seconds' || Number.isInteger(value));
-  if (ok) return value;
-  await e.fail(`${action.instrument} needs a non-negative ${kind === 'count' ? 'integer' : 'number'}, got ${JSON.stringify(value ?? null)}`);
-  return null;
+  let value: JsonValue | undefined = statement;
+  if (typeof statement === 'string') {
+    const result = evaluateFor(e, statement, sample, `${action.instrument} ${kind}`);
+    if (!result.ok) return result;
+    value = result.value;
+  }
+  if (typeof value === 'number' && value >= 0 && (kind === 'seconds' || Number.isInteger(value))) return { ok: true, value };
+  return { ok: false, error: `${action.instrument} needs a non-negative ${kind === 'count' ? 'integer' : 'number'}, got ${JSON.stringify(value ?? null)}` };
 }
 
 /** Args for one call: references resolved per sample; for a batch, `consolidate_batch_args` aggregated. */
@@ -133,8 +137,12 @@ async function runWait(e: Engine, node: StepNode, samples: number[]): Promise<Un
   const resumed = e.state.inFlight?.kind === 'wait' ? e.state.inFlight : null;
   let inFlight = resumed;
   if (!inFlight) {
-    const seconds = await evaluateAmount(e, node.action, sample, 'seconds');
-    if (seconds === null) return 'held';
+    const amount = evaluateAmount(e, node.action, sample, 'seconds');
+    if (!amount.ok) {
+      await e.fail(amount.error);
+      return 'held';
+    }
+    const seconds = amount.value;
     const location = e.location(node, sample);
     inFlight = {
       kind: 'wait', location, instrument: 'wait', methodName: node.action.action, args: { statement: seconds },
