@@ -58,5 +58,15 @@ describe('checkpoint format', () => {
     expect(() => new WorkflowInterpreter({ ...base, workflow: doc([act('deck.sdl', 'other')]), plan: {} })).toThrow('the checkpoint belongs to a different workflow');
     expect(() => new WorkflowInterpreter({ ...base, workflow: WORKFLOW, plan: { repeat: 2 } })).toThrow('the checkpoint belongs to a different run plan');
     expect(() => new WorkflowInterpreter({ ...base, workflow: WORKFLOW, plan: {} })).not.toThrow();
+    const wrongFrame = tamper(checkpoint, (c) => {
+      (c.state as { phase: { stack: unknown[] } }).phase.stack.push({ t: 'if', block: 'script', at: 0, samples: [0], next: 0 });
+    });
+    expect(() => new WorkflowInterpreter({ ...base, checkpoint: wrongFrame, workflow: WORKFLOW, plan: {} }))
+      .toThrow(new CheckpointError('a if frame points at another kind of step'));
+    const noBlock = tamper(checkpoint, (c) => {
+      (c.state as { phase: { stack: { block: string }[] } }).phase.stack[0].block = 'script.9.body';
+    });
+    expect(() => new WorkflowInterpreter({ ...base, checkpoint: noBlock, workflow: WORKFLOW, plan: {} }))
+      .toThrow("Checkpoint refers to block 'script.9.body', which this workflow does not have");
   });
 });

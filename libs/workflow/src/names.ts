@@ -36,6 +36,17 @@ const TS_RESERVED = new Set([
   'async', 'of', 'type', 'arguments', 'eval',
 ]);
 
+/** A workflow name as a TypeScript identifier: names that are reserved there (`new`, `default`) get a `_`. */
+export function tsIdent(name: string): string {
+  return TS_RESERVED.has(name) ? `${name}_` : name;
+}
+
+/** `name` in an object literal or pattern: shorthand when the identifier is the name itself. */
+export function tsProperty(name: string): string {
+  const ident = tsIdent(name);
+  return ident === name ? name : `${name}: ${ident}`;
+}
+
 /**
  * IvoryOS's `validate_function_name`: every non-word character becomes `_`, a leading digit gets a `_`
  * prefix, and reserved words get a `_` suffix (here TypeScript's as well as Python's).

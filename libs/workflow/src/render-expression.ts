@@ -1,4 +1,5 @@
 import { compileExpression, ExpressionSyntaxError, type Expr } from './expression';
+import { tsIdent } from './names';
 
 /** TypeScript precedence levels (higher binds tighter). */
 const PREC = { or: 3, and: 4, equality: 8, relational: 9, additive: 11, multiplicative: 12, power: 13, unary: 14, primary: 20 };
@@ -24,7 +25,7 @@ function render(e: Expr): [string, number] {
       if (typeof e.value === 'string') return [tsString(e.value), PREC.primary];
       return [String(e.value), typeof e.value === 'number' && e.value < 0 ? PREC.unary : PREC.primary];
     case 'name':
-      return [e.name, PREC.primary];
+      return [tsIdent(e.name), PREC.primary];
     case 'unary': {
       const [code, prec] = render(e.operand);
       const op = e.op === 'not' ? '!' : e.op;

@@ -3,7 +3,7 @@ import { convertValue, parseTypeDescriptor } from './convert';
 import { compileExpression, ExpressionSyntaxError } from './expression';
 import { convertLiteralArgs } from './literal-args';
 import type { Block, WorkflowNode } from './model';
-import { validateFunctionName } from './names';
+import { tsIdent, tsProperty, validateFunctionName } from './names';
 import { argumentReference, textReferences } from './references';
 import { expressionToTs, tsString } from './render-expression';
 import { argsObject, declaredVariableType, returnSlots, statementOf, variableName } from './step-fields';
@@ -53,15 +53,15 @@ export function valueToTs(value: JsonValue): string {
 /** Text with `#name` references: a bare variable, a template literal, or a plain string literal. */
 export function textToTs(text: string): string {
   const ref = argumentReference(text);
-  if (ref?.kind === 'exact') return ref.name;
+  if (ref?.kind === 'exact') return tsIdent(ref.name);
   if (!textReferences(text).length) return tsString(text);
   const escaped = text.replace(/\\/g, '\\\\').replace(/`/g, '\\`').replace(/\$\{/g, '\\${');
-  return `\`${escaped.replace(/#([A-Za-z_]\w*)/g, '${$1}')}\``;
+  return `\`${escaped.replace(/#([A-Za-z_]\w*)/g, (_m, name: string) => `\${${tsIdent(name)}}`)}\``;
 }
 
 function argToTs(value: JsonValue): string {
   const ref = argumentReference(value);
-  if (ref?.kind === 'exact' || ref?.kind === 'legacy') return ref.name;
+  if (ref?.kind === 'exact' || ref?.kind === 'legacy') return tsIdent(ref.name);
   if (ref?.kind === 'text') return textToTs(value as string);
   return valueToTs(value);
 }
@@ -155,6 +155,7 @@ export class StatementWriter {
   private readonly declared: Set<string>;
   private readonly singles = new Set<string>();
   private loopDepth = 0;
+  private readonly loopNames: string[] = [];
 
   constructor(private readonly ctx: RenderContext, nodes: readonly WorkflowNode[], predeclared: Iterable<string>, private readonly indent: string) {
     this.declared = new Set(predeclared);
@@ -170,7 +171,7 @@ export class StatementWriter {
     for (const [name, a] of assignments) {
       if (this.declared.has(name)) continue;
       if (hoist(name)) {
-        this.lines.push(`${indent}let ${name}${a.type ? `: ${a.type}` : ''};`);
+        this.lines.push(`${indent}let ${tsIdent(name)}${a.type ? `: ${a.type}` : ''};`);
         this.declared.add(name);
       } else this.singles.add(name);
     }
@@ -185,7 +186,8 @@ export class StatementWriter {
   private target(names: string[], destructure: 'array' | 'object' | null, slots?: string[]): string {
     const fresh = names.every((n) => this.singles.has(n) && !this.declared.has(n));
     names.forEach((n) => this.declared.add(n));
-    const pattern = destructure === 'array' ? `[${(slots ?? names).join(', ')}]` : destructure === 'object' ? `{ ${names.join(', ')} }` : names[0];
+    const pattern = destructure === 'array' ? `[${(slots ?? names).map((n) => (n ? tsIdent(n) : '')).join(', ')}]`
+      : destructure === 'object' ? `{ ${names.map(tsProperty).join(', ')} }` : tsIdent(names[0]);
     if (fresh) return `const ${pattern}`;
     return destructure === 'object' ? `(${pattern}` : pattern;
   }
@@ -203,6 +205,14 @@ export class StatementWriter {
         for (let i = start; i < this.lines.length; i++) this.lines[i] = this.lines[i].replace(/^(\s*)/, '$1// ');
       }
     }
+  }
+
+  /** A counter name for a `for` loop that no workflow variable (or enclosing loop) uses. */
+  private loopVariable(): string {
+    const taken = new Set([...this.declared, ...this.singles, ...this.loopNames]);
+    const name = ['i', 'j', 'k', ...Array.from({ length: 20 }, (_, n) => `i${n + 2}`)].find((c) => !taken.has(c)) ?? `loop${this.loopDepth}`;
+    this.loopNames.push(name);
+    return name;
   }
 
   private call(action: WorkflowAction): { code: string; assignable: boolean } {
@@ -282,11 +292,12 @@ export class StatementWriter {
         this.block(node.body.nodes, indent + INDENT);
         return push('}');
       case 'repeat': {
-        const v = ['i', 'j', 'k'][this.loopDepth] ?? `i${this.loopDepth + 1}`;
+        const v = this.loopVariable();
         push(`for (let ${v} = 0; ${v} < ${amountToTs(statement)}; ${v} += 1) {`);
         this.loopDepth += 1;
         this.block(node.body.nodes, indent + INDENT);
         this.loopDepth -= 1;
+        this.loopNames.pop();
         return push('}');
       }
     }

@@ -219,6 +219,27 @@ describe('renderWorkflow', () => {
     expect(syntaxErrors(code)).toEqual([]);
   });
 
+  it('renames names TypeScript reserves and keeps loop counters clear of workflow variables', () => {
+    const d = doc([
+      act('variable', 'new', { statement: 2 }, { arg_types: { statement: 'int' } }),
+      ...loopBlock('repeat', { statement: '#new' }, [act('deck.sdl', 'analyze', { param_1: '#default', param_2: 1 }, { return: 'i' })]),
+      act('comment', 'comment', { statement: 'new=#new i=#i' }),
+    ]);
+    const code = renderWorkflow(d);
+    expect(fn(code, 'export async function test(')).toEqual([
+      'export async function test(default_: unknown) {',
+      '  let i;',
+      '  const new_ = 2;',
+      '  for (let j = 0; j < new_; j += 1) {',
+      '    i = await deck.sdl.analyze(default_, 1);',
+      '  }',
+      '  console.log(`new=${new_} i=${i}`);',
+      '  return { i };',
+      '}',
+    ]);
+    expect(syntaxErrors(code)).toEqual([]);
+  });
+
   it('spells out Python expressions in TypeScript', () => {
     const d = doc([
       ...ifBlock('not x == 1 and (0 < y <= 5 or z != None) and 7 // 2 == 3 and -2 ** 2 < abs(y) and len(s) > round(y, 1)', []),

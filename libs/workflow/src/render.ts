@@ -1,6 +1,6 @@
 import type { DeckSchema, PhaseKey, WorkflowAction, WorkflowDocument } from '@ivoryos/contracts';
 import type { WorkflowNode } from './model';
-import { validateFunctionName } from './names';
+import { tsIdent, tsProperty, validateFunctionName } from './names';
 import { nestActions, parseWorkflow } from './parse';
 import { tsString } from './render-expression';
 import { analyseAssignments, nodeReads, StatementWriter, tsType, type RenderContext } from './render-steps';
@@ -40,7 +40,7 @@ const HELPERS = {
 };
 
 function signature(params: readonly ParameterInfo[]): string {
-  return params.map((p) => `${p.name}: ${tsType(p.type)}`).join(', ');
+  return params.map((p) => `${tsIdent(p.name)}: ${tsType(p.type)}`).join(', ');
 }
 
 function functionLines(ctx: RenderContext, header: string, nodes: readonly WorkflowNode[], params: readonly ParameterInfo[], outputs: readonly string[]): string[] {
@@ -50,7 +50,7 @@ function functionLines(ctx: RenderContext, header: string, nodes: readonly Workf
   return [
     `${header} {`,
     ...writer.lines,
-    ...(returned.length ? [`  return { ${returned.join(', ')} };`] : []),
+    ...(returned.length ? [`  return { ${returned.map(tsProperty).join(', ')} };`] : []),
     '}',
   ];
 }
@@ -66,6 +66,8 @@ function batchLines(ctx: RenderContext, name: string, nodes: readonly WorkflowNo
   lines.push('  // Batch mode is experimental and may have bugs.');
   const known = new Set([...params.map((p) => p.name), ...outputs]);
   const typeOf = new Map(params.map((p) => [p.name, tsType(p.type)]));
+  // Variables saved by earlier steps come back out of `param` with the type they were saved with.
+  const savedTypes = new Map([...analyseAssignments(nodes, ctx.schema)].map(([n, a]) => [n, a.type]));
   for (const node of nodes) {
     const writes = [...analyseAssignments([node], ctx.schema).keys()];
     const reads = nodeReads(node).filter((n) => known.has(n) || typeOf.has(n));
@@ -74,12 +76,15 @@ function batchLines(ctx: RenderContext, name: string, nodes: readonly WorkflowNo
     lines.push(once ? '  {' : '  for (const param of paramList) {');
     if (once) lines.push(`${inner}const param = paramList[0];`);
     for (const read of reads) {
-      const cast = typeOf.has(read) ? '' : ' as never';
-      lines.push(`${inner}${writes.includes(read) ? 'let' : 'const'} ${read} = param.${read}${cast};`);
+      const saved = savedTypes.get(read);
+      const cast = typeOf.has(read) || !saved ? '' : ` as ${saved}`;
+      lines.push(`${inner}${writes.includes(read) ? 'let' : 'const'} ${tsIdent(read)} = param.${read}${cast};`);
     }
     const writer = new StatementWriter(ctx, [node], reads, inner);
     lines.push(...writer.lines);
-    for (const write of writes) lines.push(once ? `${inner}for (const other of paramList) other.${write} ??= ${write};` : `${inner}param.${write} = ${write};`);
+    for (const write of writes) {
+      lines.push(once ? `${inner}for (const other of paramList) other.${write} ??= ${tsIdent(write)};` : `${inner}param.${write} = ${tsIdent(write)};`);
+    }
     lines.push('  }');
     writes.forEach((w) => known.add(w));
   }

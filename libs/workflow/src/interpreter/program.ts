@@ -11,6 +11,8 @@ import { argumentReference, MissingValueError, substituteText } from '../referen
 /** How to build one argument: a fixed value, a variable (`#name`), or a text with `#name`s in it. */
 type ArgPart = { key: string; value: JsonValue; ref: string | null; text: string | null };
 
+const FRAME_NODE = { if: 'if', repeat: 'repeat', while: 'while', call: 'workflow' } as const;
+
 /** The workflow cannot be run: its markers do not nest. */
 export class WorkflowStructureError extends Error {
   override readonly name = 'WorkflowStructureError';
@@ -59,7 +61,7 @@ export class Program {
     for (const frame of stack) {
       try {
         if (frame.t === 'seq') this.block(frame.block);
-        else this.node(frame.block, frame.at);
+        else if (this.node(frame.block, frame.at).kind !== FRAME_NODE[frame.t]) throw new Error(`a ${frame.t} frame points at another kind of step`);
       } catch (error) {
         throw new CheckpointError((error as Error).message);
       }
