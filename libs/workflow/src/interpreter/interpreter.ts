@@ -219,6 +219,16 @@ export class WorkflowInterpreter implements Engine {
   }
 
   private async stopHere(): Promise<void> {
+    const inFlight = this.state.inFlight;
+    if (inFlight && this.state.phase) {
+      // Only a resumed wait can still be in flight here; close its record instead of leaving it running.
+      this.state.inFlight = null;
+      await this.emit({
+        type: 'step.finished', instrument: inFlight.instrument, methodName: inFlight.methodName, args: inFlight.args,
+        attempt: inFlight.attempt, status: 'skipped', output: null, context: { ...this.state.phase.contexts[inFlight.location.sample] },
+        error: 'Stopped', ...inFlight.location,
+      });
+    }
     if (this.state.phase) await this.endPhase();
     this.state.stage = 'done';
   }

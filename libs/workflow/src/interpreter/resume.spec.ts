@@ -82,6 +82,17 @@ describe('resuming from a checkpoint', () => {
     expect(stepRows(resumed.events)[0]).toEqual({ method: 'wait', status: 'completed', attempt: 1, stepIndex: 1, sample: 0 });
   });
 
+  it('closes the record of a wait in flight when the checkpoint already says stop now', async () => {
+    const workflow = doc([act('wait', 'wait', { statement: 10 }), step('after')]);
+    const first = await runHarness(workflow);
+    const midWait = checkpoints(first.events).find((c) => c.state.inFlight?.kind === 'wait')!;
+    const stopped = { ...midWait, state: { ...midWait.state, stopNow: true } };
+    const resumed = await runHarness(workflow, { checkpoint: viaJson(stopped) });
+    expect(stepRows(resumed.events)).toEqual([{ method: 'wait', status: 'skipped', attempt: 1, stepIndex: 1, sample: 0 }]);
+    expect(resumed.calls).toEqual([]);
+    expect(resumed.outcome.status).toBe('stopped');
+  });
+
   it('asks again with the same prompt after a restart while waiting on an error', async () => {
     const workflow = doc([step('fail'), step('after')]);
     const fails = { fail: (_c: unknown, n: number) => { if (n === 1) throw new Error('boom'); return 'ok'; } };
