@@ -240,6 +240,35 @@ describe('renderWorkflow', () => {
     expect(syntaxErrors(code)).toEqual([]);
   });
 
+  it('types parameters, casts inputs and passes legacy references and extra arguments', () => {
+    const d = doc([
+      act('deck.x', 'go', {
+        a: '#a', b: '#b', c: '#c', d: '#d', e: '#e', f: '#f', g: '#g', h: { reading: 'function_output' }, extra: [1, { k: 'v' }],
+      }, {
+        arg_types: { a: 'bool', b: 'list', c: 'dict', d: 'Enum:deck.Mode', e: 'Literal:1,fast', f: ['int', 'NoneType'], g: '' },
+        arg_order: ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'skipped'],
+      }),
+      act('input', 'n', { statement: 'N?' }, { arg_types: { statement: 'int' } }),
+      act('input', 'x', { statement: 'X?' }, { arg_types: { statement: 'float' } }),
+      act('input', 'ok', { statement: 'OK?' }, { arg_types: { statement: 'bool' } }),
+      act('variable', 'flag', { statement: 'true' }, { arg_types: { statement: 'bool' } }),
+      act('variable', 'twice', { statement: 'n * 2' }, { arg_types: { statement: 'float' } }),
+    ]);
+    const code = renderWorkflow(d);
+    expect(fn(code, 'export async function test(')).toEqual([
+      "export async function test(a: boolean, b: unknown[], c: Record<string, unknown>, d: string, e: 1 | 'fast', f: number | null, g: unknown) {",
+      "  await deck.x.go(a, b, c, d, e, f, g, reading, { extra: [1, { k: 'v' }] });",
+      "  const n = Number.parseInt(await input('N?'), 10);",
+      "  const x = Number(await input('X?'));",
+      "  const ok = (await input('OK?')).toLowerCase() === 'true';",
+      '  const flag = true;',
+      '  const twice = n * 2;',
+      '  return { n, x, ok };',
+      '}',
+    ]);
+    expect(syntaxErrors(code)).toEqual([]);
+  });
+
   it('spells out Python expressions in TypeScript', () => {
     const d = doc([
       ...ifBlock('not x == 1 and (0 < y <= 5 or z != None) and 7 // 2 == 3 and -2 ** 2 < abs(y) and len(s) > round(y, 1)', []),

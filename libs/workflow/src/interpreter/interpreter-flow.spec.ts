@@ -161,6 +161,27 @@ describe('flow control', () => {
   });
 });
 
+describe('failures outside instrument calls wait like step errors', () => {
+  it.each([
+    ['a repeat count', [...loopBlock('repeat', { statement: 'missing' }, [noop('inside')])], "Error evaluating repeat count 'missing': name 'missing' is not defined"],
+    ['a fractional repeat count', [...loopBlock('repeat', { statement: '1.5' }, [noop('inside')])], 'repeat needs a non-negative integer, got 1.5'],
+    ['a wait', [act('wait', 'wait', { statement: '0 - 1' })], 'wait needs a non-negative number, got -1'],
+    ['a workflow call', [act('workflows', 'child', { k: '#missing' }, { workflow: [{ ...noop('inside', { k: '#k' }), id: 1 }] })], "Workflow 'child': Missing value for '#missing'"],
+    ['an action argument', [noop('inside', { k: 'for #missing' })], "Step 1 (deck.sdl.inside): Missing value for '#missing'"],
+  ])('%s', async (_name, script, message) => {
+    const prompts: string[] = [];
+    const { calls, outcome } = await runHarness(doc([...script, noop('after')]), {
+      respond: (prompt, it) => {
+        prompts.push(prompt.message);
+        it.skip(prompt.promptId);
+      },
+    });
+    expect(prompts).toEqual([message]);
+    expect(calls.map((c) => c.action)).toEqual(['after']);
+    expect(outcome.status).toBe('completed');
+  });
+});
+
 describe('variables and inputs', () => {
   it('converts variables and math results to their declared types', async () => {
     const script = [
