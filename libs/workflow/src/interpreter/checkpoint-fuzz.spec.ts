@@ -120,13 +120,13 @@ interface Recorded {
 const PLAN = { parameters: [{ p: 0 }, { p: 1 }, { p: 2 }], batchSize: 2 };
 
 /** An operator who always answers the same prompt the same way. */
-function answer(prompt: WaitingPrompt, it: WorkflowInterpreter): void {
-  if (prompt.kind === 'input') it.submitInput(hash(prompt.message) % 3, prompt.promptId);
-  else if (prompt.kind === 'interrupted') it.retry(prompt.promptId);
-  else if (prompt.kind === 'pause') it.resume(prompt.promptId);
+function answer(prompt: WaitingPrompt, run: WorkflowInterpreter): void {
+  if (prompt.kind === 'input') run.submitInput(hash(prompt.message) % 3, prompt.promptId);
+  else if (prompt.kind === 'interrupted') run.retry(prompt.promptId);
+  else if (prompt.kind === 'pause') run.resume(prompt.promptId);
   else {
     unexpected.push(`${prompt.kind}: ${prompt.message}`);
-    it.stopNow();
+    run.stopNow();
   }
 }
 const unexpected: string[] = [];

@@ -10,7 +10,7 @@ describe('step errors wait for the operator (IvoryOS measured behaviour §4)', (
     const decisions = ['retry', 'skip'];
     const { events, outcome } = await runHarness(doc([step('noop', { return: 'a' }), step('fail', { return: 'b' }), step('noop', { return: 'c' })], [], [step('park')]), {
       handlers: { noop: (_c, n) => n * 2 - 1, fail: () => { throw new Error('boom'); } },
-      respond: (prompt, it) => (decisions.shift() === 'retry' ? it.retry(prompt.promptId) : it.skip(prompt.promptId)),
+      respond: (prompt, run) => (decisions.shift() === 'retry' ? run.retry(prompt.promptId) : run.skip(prompt.promptId)),
     });
     expect(stepRows(events).map((r) => [r.stepIndex, r.status, r.attempt])).toEqual([
       [1, 'completed', 1], [2, 'failed', 1], [2, 'failed', 2], [3, 'completed', 1], [1, 'completed', 1],
@@ -27,7 +27,7 @@ describe('step errors wait for the operator (IvoryOS measured behaviour §4)', (
   it('flaky: a step that fails once succeeds on retry as a new row', async () => {
     const { events } = await runHarness(doc([step('flaky', { return: 'calls' })]), {
       handlers: { flaky: (_c, n) => { if (n === 1) throw new Error('not yet'); return n; } },
-      respond: (prompt, it) => it.retry(prompt.promptId),
+      respond: (prompt, run) => run.retry(prompt.promptId),
     });
     expect(stepRows(events).map((r) => [r.method, r.status, r.attempt])).toEqual([['flaky', 'failed', 1], ['flaky', 'completed', 2]]);
     expect(eventsOf(events, 'phase.finished')[1].outputs).toEqual([{ calls: 2 }]);
@@ -35,7 +35,7 @@ describe('step errors wait for the operator (IvoryOS measured behaviour §4)', (
 
   it('a failing condition waits too, where IvoryOS ends the run and skips cleanup', async () => {
     const script = [act('if', 'if', { statement: 'missing > 0' }, { uuid: 1 }), step('inside'), act('if', 'endif', {}, { uuid: 1 }), step('after')];
-    const { calls, events } = await runHarness(doc(script, [], [step('park')]), { respond: (p, it) => it.skip(p.promptId) });
+    const { calls, events } = await runHarness(doc(script, [], [step('park')]), { respond: (p, run) => run.skip(p.promptId) });
     expect(calls.map((c) => c.action)).toEqual(['after', 'park']);
     expect(eventsOf(events, 'run.status')[1].waiting?.message).toBe("Error evaluating condition 'missing > 0': name 'missing' is not defined");
   });
@@ -74,12 +74,12 @@ describe('step errors wait for the operator (IvoryOS measured behaviour §4)', (
 describe('pause and resume', () => {
   it('pauses at the next step boundary, reports paused once stopped, and resumes', async () => {
     const { calls, events } = await runHarness(doc([step('a'), step('b')]), {
-      onEvent: (envelope, it) => {
+      onEvent: (envelope, run) => {
         const e = envelope.event;
-        if (e.type === 'step.started' && e.methodName === 'a') expect(it.pause()).toEqual({ accepted: true });
+        if (e.type === 'step.started' && e.methodName === 'a') expect(run.pause()).toEqual({ accepted: true });
         if (e.type === 'run.status' && e.status === 'paused') {
-          expect(it.status).toBe('paused');
-          setImmediate(() => expect(it.resume()).toEqual({ accepted: true }));
+          expect(run.status).toBe('paused');
+          setImmediate(() => expect(run.resume()).toEqual({ accepted: true }));
         }
       },
     });
@@ -91,11 +91,11 @@ describe('pause and resume', () => {
 
   it('a pause requested and withdrawn before the boundary never shows', async () => {
     const { events } = await runHarness(doc([step('a'), step('b')]), {
-      onEvent: (envelope, it) => {
+      onEvent: (envelope, run) => {
         const e = envelope.event;
         if (e.type === 'step.started' && e.methodName === 'a') {
-          it.pause();
-          expect(it.resume()).toEqual({ accepted: true });
+          run.pause();
+          expect(run.resume()).toEqual({ accepted: true });
         }
       },
     });
@@ -105,10 +105,10 @@ describe('pause and resume', () => {
   it('a pause step records a completed row, then waits for resume', async () => {
     const { events } = await runHarness(doc([act('pause', 'pause', { statement: 'Check vial #v' }), step('after')]), {
       plan: { parameters: [{ v: 3 }] },
-      respond: (prompt, it) => {
+      respond: (prompt, run) => {
         expect(prompt).toMatchObject({ kind: 'pause', message: 'Check vial 3' });
-        expect(it.retry()).toEqual({ accepted: false, reason: 'no failed step to retry' });
-        expect(it.resume(prompt.promptId)).toEqual({ accepted: true });
+        expect(run.retry()).toEqual({ accepted: false, reason: 'no failed step to retry' });
+        expect(run.resume(prompt.promptId)).toEqual({ accepted: true });
       },
     });
     expect(stepRows(events).map((r) => [r.method, r.status])).toEqual([['pause', 'completed'], ['after', 'completed']]);
@@ -119,9 +119,9 @@ describe('stopping', () => {
   it('stop after this iteration: finishes the iteration, then runs cleanup', async () => {
     const { calls, outcome, events } = await runHarness(doc([step('a'), step('b')], [], [step('park')]), {
       plan: { repeat: 5 },
-      onEvent: (envelope, it) => {
+      onEvent: (envelope, run) => {
         const e = envelope.event;
-        if (e.type === 'step.started' && e.methodName === 'a' && e.repeatIndex === 2) it.stopAfterIteration();
+        if (e.type === 'step.started' && e.methodName === 'a' && e.repeatIndex === 2) run.stopAfterIteration();
       },
     });
     expect(calls.map((c) => `${c.action}${c.location.repeatIndex}`)).toEqual(['a1', 'b1', 'a2', 'b2', 'park1']);
@@ -132,8 +132,8 @@ describe('stopping', () => {
   it('stop after this iteration without cleanup', async () => {
     const { calls, events } = await runHarness(doc([step('a')], [], [step('park')]), {
       plan: { repeat: 3 },
-      onEvent: (envelope, it) => {
-        if (envelope.event.type === 'step.started') it.stopAfterIteration({ cleanup: false });
+      onEvent: (envelope, run) => {
+        if (envelope.event.type === 'step.started') run.stopAfterIteration({ cleanup: false });
       },
     });
     expect(calls.map((c) => c.action)).toEqual(['a']);
@@ -144,7 +144,7 @@ describe('stopping', () => {
     let release: () => void = () => undefined;
     const events: EventEnvelope[] = [];
     const calls: string[] = [];
-    const it = new WorkflowInterpreter({
+    const interpreter = new WorkflowInterpreter({
       runId: 'r', deck: 'd', workflow: doc([step('slow', { return: 'x' }), step('never')], [], [step('park')]), plan: {},
       invoker: {
         invoke: (call) => {
@@ -156,38 +156,38 @@ describe('stopping', () => {
       },
       onEvent: (e) => void events.push(e),
     });
-    const running = it.run();
+    const running = interpreter.run();
     await new Promise((r) => setImmediate(r));
     expect(calls).toEqual(['slow']);
-    expect(it.stopNow()).toEqual({ accepted: true });
+    expect(interpreter.stopNow()).toEqual({ accepted: true });
     release();
     expect(await running).toEqual({ status: 'stopped', error: null });
     expect(calls).toEqual(['slow']);
     expect(stepRows(events)).toEqual([{ method: 'slow', status: 'completed', attempt: 1, stepIndex: 1, sample: 0 }]);
     expect(eventsOf(events, 'phase.finished').map((e) => [e.phase, e.outputs])).toEqual([['prep', [{}]], ['main', [{ x: 'done' }]]]);
-    expect(it.stopNow()).toEqual({ accepted: false, reason: 'the run has finished' });
-    expect(it.status).toBe('stopped');
+    expect(interpreter.stopNow()).toEqual({ accepted: false, reason: 'the run has finished' });
+    expect(interpreter.status).toBe('stopped');
   });
 
   it('stop now cuts a wait short', async () => {
     const clock = new ManualClock(0);
     const events: EventEnvelope[] = [];
-    const it = new WorkflowInterpreter({
+    const interpreter = new WorkflowInterpreter({
       runId: 'r', deck: 'd', workflow: doc([act('wait', 'wait', { statement: 60 })]), plan: {}, clock,
       invoker: { invoke: async () => null }, onEvent: (e) => void events.push(e),
     });
-    const running = it.run();
+    const running = interpreter.run();
     await new Promise((r) => setImmediate(r));
     expect(clock.sleeping).toBe(1);
     clock.advance(10_000);
-    it.stopNow();
+    interpreter.stopNow();
     expect((await running).status).toBe('stopped');
     expect(eventsOf(events, 'step.finished')[0]).toMatchObject({ methodName: 'wait', status: 'skipped', error: 'Wait cut short by stop' });
   });
 
   it('stop now answers a waiting prompt', async () => {
     const { outcome, calls } = await runHarness(doc([step('fail'), step('never')], [], [step('park')]), {
-      handlers: { fail: () => { throw new Error('x'); } }, respond: (_p, it) => it.stopNow(),
+      handlers: { fail: () => { throw new Error('x'); } }, respond: (_p, run) => run.stopNow(),
     });
     expect(outcome.status).toBe('stopped');
     expect(calls.map((c) => c.action)).toEqual(['fail']);
@@ -195,10 +195,10 @@ describe('stopping', () => {
 
   it('stop now while paused', async () => {
     const { outcome, calls } = await runHarness(doc([step('a'), step('b')]), {
-      onEvent: (envelope, it) => {
+      onEvent: (envelope, run) => {
         const e = envelope.event;
-        if (e.type === 'step.started') it.pause();
-        if (e.type === 'run.status' && e.status === 'paused') setImmediate(() => it.stopNow());
+        if (e.type === 'step.started') run.pause();
+        if (e.type === 'run.status' && e.status === 'paused') setImmediate(() => run.stopNow());
       },
     });
     expect(outcome.status).toBe('stopped');
@@ -211,10 +211,10 @@ describe('controls that do not apply are refused with a reason', () => {
     const answers: unknown[] = [];
     await runHarness(doc([step('fail')]), {
       handlers: { fail: (_c, n) => { if (n === 1) throw new Error('x'); } },
-      respond: (prompt, it) => {
+      respond: (prompt, run) => {
         answers.push(
-          it.submitInput(1), it.resume(), it.retry('prompt-9'), it.skip('prompt-9'),
-          it.retry(prompt.promptId), it.retry(prompt.promptId), it.skip(),
+          run.submitInput(1), run.resume(), run.retry('prompt-9'), run.skip('prompt-9'),
+          run.retry(prompt.promptId), run.retry(prompt.promptId), run.skip(),
         );
       },
     });
@@ -230,15 +230,15 @@ describe('controls that do not apply are refused with a reason', () => {
   });
 
   it('refuses retry, skip and input when nothing waits (IvoryOS handle_input_submission: False when not waiting)', async () => {
-    const it = new WorkflowInterpreter({ runId: 'r', deck: 'd', workflow: doc([step('a')]), plan: {}, invoker: { invoke: async () => null }, onEvent: () => undefined });
-    expect(it.retry()).toEqual({ accepted: false, reason: 'no failed step to retry' });
-    expect(it.skip()).toEqual({ accepted: false, reason: 'nothing to skip' });
-    expect(it.submitInput('x')).toEqual({ accepted: false, reason: 'the run is not waiting for input' });
-    expect(it.resume()).toEqual({ accepted: false, reason: 'the run is not paused' });
-    expect(it.waiting).toBeNull();
-    await it.run();
-    expect(it.pause()).toEqual({ accepted: false, reason: 'the run has finished' });
-    expect(it.stopAfterIteration()).toEqual({ accepted: false, reason: 'the run has finished' });
-    await expect(it.run()).rejects.toThrow('run() may be called once per interpreter');
+    const interpreter = new WorkflowInterpreter({ runId: 'r', deck: 'd', workflow: doc([step('a')]), plan: {}, invoker: { invoke: async () => null }, onEvent: () => undefined });
+    expect(interpreter.retry()).toEqual({ accepted: false, reason: 'no failed step to retry' });
+    expect(interpreter.skip()).toEqual({ accepted: false, reason: 'nothing to skip' });
+    expect(interpreter.submitInput('x')).toEqual({ accepted: false, reason: 'the run is not waiting for input' });
+    expect(interpreter.resume()).toEqual({ accepted: false, reason: 'the run is not paused' });
+    expect(interpreter.waiting).toBeNull();
+    await interpreter.run();
+    expect(interpreter.pause()).toEqual({ accepted: false, reason: 'the run has finished' });
+    expect(interpreter.stopAfterIteration()).toEqual({ accepted: false, reason: 'the run has finished' });
+    await expect(interpreter.run()).rejects.toThrow('run() may be called once per interpreter');
   });
 });

@@ -60,7 +60,7 @@ describe('phases and iterations', () => {
     ];
     const { events } = await runHarness(doc(script), {
       handlers: { tick: (_c, k) => k },
-      respond: (prompt, it) => (prompt.kind === 'input' ? it.submitInput('ann') : it.resume()),
+      respond: (prompt, run) => (prompt.kind === 'input' ? run.submitInput('ann') : run.resume()),
     });
     expect(stepRows(events)).toEqual([
       { method: 'tick', status: 'completed', attempt: 1, stepIndex: 3, sample: 0 },
@@ -82,7 +82,7 @@ describe('flow control', () => {
     const { events, calls } = await runHarness(doc(CF_DEMO), {
       plan: { parameters: [{ p1: 7 }] },
       handlers: { analyze: (_c, k) => scores[k - 1], multi: () => [1, 2.5, 'x'] },
-      respond: (prompt, it) => (prompt.kind === 'input' ? it.submitInput('AB') : it.resume()),
+      respond: (prompt, run) => (prompt.kind === 'input' ? run.submitInput('AB') : run.resume()),
     });
     expect(calls.map((c) => [c.action, c.args])).toEqual([
       ['analyze', { param_1: 7, param_2: 1 }], ['analyze', { param_1: 7, param_2: 1 }], ['analyze', { param_1: 7, param_2: 1 }], ['multi', {}],
@@ -105,10 +105,10 @@ describe('flow control', () => {
     const script = [...loopBlock('while', { statement: 'True', max_iterations: 3 }, [noop('spin')]), noop('after')];
     const prompts: string[] = [];
     const { calls, outcome } = await runHarness(doc(script), {
-      respond: (prompt, it) => {
+      respond: (prompt, run) => {
         prompts.push(prompt.message);
-        if (prompts.length === 1) it.retry(prompt.promptId);
-        else it.skip(prompt.promptId);
+        if (prompts.length === 1) run.retry(prompt.promptId);
+        else run.skip(prompt.promptId);
       },
     });
     expect(calls.map((c) => c.action)).toEqual([...Array(6).fill('spin'), 'after']);
@@ -121,7 +121,7 @@ describe('flow control', () => {
 
   it('waits on a condition that is neither text nor a boolean (IvoryOS: TypeError ends the run)', async () => {
     const { calls, events } = await runHarness(doc([...ifBlock(null, [noop('inside')]), noop('after')]), {
-      respond: (prompt, it) => it.skip(prompt.promptId),
+      respond: (prompt, run) => run.skip(prompt.promptId),
     });
     expect(eventsOf(events, 'run.status')[1].waiting?.message).toBe('The if condition must be an expression or a boolean, got null');
     expect(calls.map((c) => c.action)).toEqual(['after']);
@@ -129,7 +129,7 @@ describe('flow control', () => {
 
   it('enforces the default limit of 1000 passes', async () => {
     const { calls } = await runHarness(doc([...loopBlock('while', { statement: true }, [noop('spin')])]), {
-      respond: (prompt, it) => it.skip(prompt.promptId),
+      respond: (prompt, run) => run.skip(prompt.promptId),
     });
     expect(calls).toHaveLength(1000);
   });
@@ -171,9 +171,9 @@ describe('failures outside instrument calls wait like step errors', () => {
   ])('%s', async (_name, script, message) => {
     const prompts: string[] = [];
     const { calls, outcome } = await runHarness(doc([...script, noop('after')]), {
-      respond: (prompt, it) => {
+      respond: (prompt, run) => {
         prompts.push(prompt.message);
-        it.skip(prompt.promptId);
+        run.skip(prompt.promptId);
       },
     });
     expect(prompts).toEqual([message]);
@@ -204,9 +204,9 @@ describe('variables and inputs', () => {
     const answers: unknown[] = [];
     const { events } = await runHarness(doc([act('input', 'n', { statement: 'How many for #who?' }, { arg_types: { statement: 'int' } })]), {
       plan: { parameters: [{ who: 'ann' }] },
-      respond: (prompt, it) => {
+      respond: (prompt, run) => {
         expect(prompt).toMatchObject({ kind: 'input', message: 'How many for ann?', inputType: 'int' });
-        answers.push(it.submitInput('2.5'), it.submitInput('3', 'wrong-id'), it.submitInput('3', prompt.promptId), it.submitInput('4'));
+        answers.push(run.submitInput('2.5'), run.submitInput('3', 'wrong-id'), run.submitInput('3', prompt.promptId), run.submitInput('4'));
       },
     });
     expect(answers).toEqual([
@@ -222,9 +222,9 @@ describe('variables and inputs', () => {
     const messages: string[] = [];
     await runHarness(doc([act('input', 'n', { statement: 'N?' }, { arg_types: { statement: 'int' } })]), {
       plan: { repeat: 1, batchSize: 2 },
-      respond: (prompt, it) => {
+      respond: (prompt, run) => {
         messages.push(prompt.message);
-        it.submitInput(messages.length);
+        run.submitInput(messages.length);
       },
     });
     expect(messages).toEqual(['N? (sample 1 of 2)', 'N? (sample 2 of 2)']);
@@ -232,7 +232,7 @@ describe('variables and inputs', () => {
 
   it('waits on a variable error like on a step error', async () => {
     const { events, outcome } = await runHarness(doc([act('math_variable', 'x', { statement: 'missing + 1' })]), {
-      respond: (prompt, it) => it.skip(prompt.promptId),
+      respond: (prompt, run) => run.skip(prompt.promptId),
     });
     expect(eventsOf(events, 'run.status')[1].waiting).toMatchObject({ kind: 'error', message: "Variable error (x): name 'missing' is not defined" });
     expect(outcome.status).toBe('completed');
@@ -285,9 +285,9 @@ describe('embedded workflows', () => {
     ];
     const { calls, events } = await runHarness(doc(script), {
       plan: { parameters: [{ dose: 3 }] }, handlers: { dose: (c) => Number(c.args.amount) + 1 },
-      respond: (prompt, it) => {
+      respond: (prompt, run) => {
         expect(prompt.message).toBe('Note for A?');
-        it.submitInput('ok');
+        run.submitInput('ok');
       },
     });
     expect(calls.map((c) => [c.action, c.args, c.location.section])).toEqual([
@@ -318,7 +318,7 @@ describe('return values', () => {
 
   it('fails the step when a tuple slot has no item', async () => {
     const { events } = await runHarness(doc([noop('multi', {}, { return: ['a', 'b'] })]), {
-      handlers: { multi: () => [1] }, respond: (p, it) => it.skip(p.promptId),
+      handlers: { multi: () => [1] }, respond: (p, run) => run.skip(p.promptId),
     });
     expect(eventsOf(events, 'step.finished')[0]).toMatchObject({
       status: 'failed', error: "Cannot save return value 1 as 'b'; result is not indexable at that position.",

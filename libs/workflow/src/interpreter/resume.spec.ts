@@ -27,9 +27,9 @@ describe('resuming from a checkpoint', () => {
     const prompts: string[] = [];
     const resumed = await runHarness(WORKFLOW, {
       checkpoint: viaJson(inFlight), handlers: { two: () => 22 },
-      respond: (prompt, it) => {
+      respond: (prompt, run) => {
         prompts.push(`${prompt.kind}: ${prompt.message}`);
-        it.retry(prompt.promptId);
+        run.retry(prompt.promptId);
       },
     });
     expect(prompts).toEqual([
@@ -47,7 +47,7 @@ describe('resuming from a checkpoint', () => {
   it('skipping an interrupted step never runs it again', async () => {
     const first = await runHarness(WORKFLOW);
     const inFlight = checkpoints(first.events).find((c) => c.state.inFlight?.methodName === 'two')!;
-    const resumed = await runHarness(WORKFLOW, { checkpoint: viaJson(inFlight), respond: (p, it) => it.skip(p.promptId) });
+    const resumed = await runHarness(WORKFLOW, { checkpoint: viaJson(inFlight), respond: (p, run) => run.skip(p.promptId) });
     expect(resumed.calls.map((c) => c.action)).toEqual(['three', 'park']);
   });
 
@@ -64,9 +64,9 @@ describe('resuming from a checkpoint', () => {
     const checkpointEvent = first.events.find((e) => e.event.type === 'checkpoint' && readCheckpoint(e.event.checkpoint).state.inFlight?.methodName === 'two')!;
     const checkpoint = readCheckpoint((checkpointEvent.event as { checkpoint: JsonValue }).checkpoint);
     expect(checkpoint.nextSeq).toBe(checkpointEvent.seq + 1);
-    const resumed = await runHarness(WORKFLOW, { checkpoint: viaJson(checkpoint), respond: (p, it) => it.skip(p.promptId) });
+    const resumed = await runHarness(WORKFLOW, { checkpoint: viaJson(checkpoint), respond: (p, run) => run.skip(p.promptId) });
     expect(resumed.events[0].seq).toBe(checkpointEvent.seq + 1);
-    const fromJournal = await runHarness(WORKFLOW, { checkpoint: viaJson(checkpoint), nextSeq: 500, respond: (p, it) => it.skip(p.promptId) });
+    const fromJournal = await runHarness(WORKFLOW, { checkpoint: viaJson(checkpoint), nextSeq: 500, respond: (p, run) => run.skip(p.promptId) });
     expect(fromJournal.events.map((e) => e.seq)).toEqual(fromJournal.events.map((_e, i) => 500 + i));
   });
 
@@ -96,16 +96,16 @@ describe('resuming from a checkpoint', () => {
   it('asks again with the same prompt after a restart while waiting on an error', async () => {
     const workflow = doc([step('fail'), step('after')]);
     const fails = { fail: (_c: unknown, n: number) => { if (n === 1) throw new Error('boom'); return 'ok'; } };
-    const first = await runHarness(workflow, { handlers: fails, respond: (_p, it) => it.stopNow() });
+    const first = await runHarness(workflow, { handlers: fails, respond: (_p, run) => run.stopNow() });
     expect(first.outcome.status).toBe('stopped');
     const waitingCheckpoint = checkpoints(first.events).find((c) => c.state.pending?.kind === 'error');
     const promptId = waitingCheckpoint!.state.pending!.prompt.promptId;
     const resumed = await runHarness(workflow, {
       checkpoint: viaJson(waitingCheckpoint!), handlers: { fail: () => 'ok' },
-      respond: (prompt, it) => {
+      respond: (prompt, run) => {
         expect(prompt.promptId).toBe(promptId);
         expect(prompt.message).toBe('Step 1 (deck.sdl.fail) failed: boom');
-        it.retry(promptId);
+        run.retry(promptId);
       },
     });
     expect(eventsOf(resumed.events, 'run.status')[0]).toMatchObject({ status: 'waiting', waiting: { promptId } });
@@ -117,24 +117,24 @@ describe('resuming from a checkpoint', () => {
     workflow.script_dict.script[1].args = { n: '#n' };
     let atInput: RunCheckpoint | undefined;
     await runHarness(workflow, {
-      respond: (_p, it) => {
-        atInput = it.checkpoint();
-        it.submitInput(1);
+      respond: (_p, run) => {
+        atInput = run.checkpoint();
+        run.submitInput(1);
       },
     });
     expect(atInput!.state.pending?.kind).toBe('input');
-    const resumed = await runHarness(workflow, { checkpoint: viaJson(atInput!), respond: (p, it) => it.submitInput('7', p.promptId) });
+    const resumed = await runHarness(workflow, { checkpoint: viaJson(atInput!), respond: (p, run) => run.submitInput('7', p.promptId) });
     expect(resumed.calls.map((c) => c.args)).toEqual([{ n: 7 }]);
 
     let paused: RunCheckpoint | undefined;
     await runHarness(WORKFLOW, {
-      onEvent: (envelope, it) => {
+      onEvent: (envelope, run) => {
         const e = envelope.event;
-        if (e.type === 'step.started' && e.methodName === 'one') it.pause();
+        if (e.type === 'step.started' && e.methodName === 'one') run.pause();
         if (e.type === 'run.status' && e.status === 'paused') {
           setImmediate(() => {
-            paused = it.checkpoint();
-            it.stopNow();
+            paused = run.checkpoint();
+            run.stopNow();
           });
         }
       },
@@ -143,10 +143,10 @@ describe('resuming from a checkpoint', () => {
     const statuses: string[] = [];
     const again = await runHarness(WORKFLOW, {
       checkpoint: viaJson(paused!),
-      onEvent: (envelope, it) => {
+      onEvent: (envelope, run) => {
         const e = envelope.event;
         if (e.type === 'run.status') statuses.push(e.status);
-        if (e.type === 'run.status' && e.status === 'paused') setImmediate(() => it.resume());
+        if (e.type === 'run.status' && e.status === 'paused') setImmediate(() => run.resume());
       },
     });
     expect(statuses).toEqual(['running', 'paused', 'running', 'completed']);
@@ -156,9 +156,9 @@ describe('resuming from a checkpoint', () => {
   it('remembers a stop-after-iteration request', async () => {
     const first = await runHarness(WORKFLOW, {
       plan: { repeat: 3 },
-      onEvent: (envelope, it) => {
+      onEvent: (envelope, run) => {
         const e = envelope.event;
-        if (e.type === 'step.finished' && e.methodName === 'one') it.stopAfterIteration({ cleanup: false });
+        if (e.type === 'step.finished' && e.methodName === 'one') run.stopAfterIteration({ cleanup: false });
       },
     });
     // The first checkpoint after the request: the step boundary after `one`.
@@ -179,9 +179,9 @@ describe('resuming from a checkpoint', () => {
 
     const failed = await runHarness(WORKFLOW, {
       checkpoint: viaJson(inFlight), inFlightResult: { status: 'failed', output: null, error: 'jammed' },
-      respond: (prompt, it) => {
+      respond: (prompt, run) => {
         expect(prompt.message).toBe('Step 2 (deck.sdl.two) failed: jammed');
-        it.retry(prompt.promptId);
+        run.retry(prompt.promptId);
       },
     });
     expect(failed.calls.map((c) => [c.action, c.attempt])).toEqual([['two', 2], ['three', 1], ['park', 1]]);
