@@ -53,8 +53,9 @@ function withPort(entry: WebhookAllowEntry | undefined, port: string | undefined
   return n >= 1 && n <= 65535 ? { ...entry, port: n } : undefined;
 }
 
-function range(ip: string, prefix?: number): WebhookAllowEntry {
-  const addr = toAddress(ip)!;
+function range(ip: string, prefix?: number): WebhookAllowEntry | undefined {
+  const addr = toAddress(ip);
+  if (!addr) return undefined;
   const width = addr.family === 4 ? 32 : 128;
   const bits = prefix ?? width;
   const mask = bits === 0 ? 0n : ((1n << BigInt(bits)) - 1n) << BigInt(width - bits);
