@@ -3,10 +3,12 @@ import { Migration20261128210101 } from './Migration20261128210101';
 import { Migration20261128210828 } from './Migration20261128210828';
 import { Migration20261128212316 } from './Migration20261128212316';
 import { Migration20261128212508 } from './Migration20261128212508';
+import { Migration20261128215240 } from './Migration20261128215240';
 
 export const migrationsList = [
   { name: 'Migration20261128210101', class: Migration20261128210101 },
   { name: 'Migration20261128210828', class: Migration20261128210828 },
   { name: 'Migration20261128212316', class: Migration20261128212316 },
   { name: 'Migration20261128212508', class: Migration20261128212508 },
+  { name: 'Migration20261128215240', class: Migration20261128215240 },
 ];
