@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import IORedis from 'ioredis';
 import { channelNames, type EventEnvelope, type RunEvent } from '@ivoryos/contracts';
-import { RunEventRecord, WorkflowRun } from '@ivoryos/db';
+import { RunEventRecord, WebhookDeliveryRecord, WorkflowRun } from '@ivoryos/db';
 import { TestAuth } from '@ivoryos/testing';
 import { startTestGateway, type TestGateway } from '../../testing/test-gateway';
 import { RunEventIngestor } from '../ingest/run-event-ingestor';
@@ -54,9 +54,12 @@ describe('run live view, log, file mirrors and webhooks', () => {
   const deliveries: DeliveryResult[] = [];
   const t0 = Date.UTC(2026, 4, 14, 8, 30, 0);
 
+  const sent: EventEnvelope[] = [];
   const env = (event: RunEvent): EventEnvelope => {
     seq++;
-    return { runId, deck: DECK, seq, at: new Date(t0 + seq * 1000).toISOString(), event };
+    const envelope = { runId, deck: DECK, seq, at: new Date(t0 + seq * 1000).toISOString(), event };
+    sent.push(envelope);
+    return envelope;
   };
   /** Through the real ingestion path: ledger, run state, commit, then the in-process and Redis notifications. */
   const ingest = async (...events: RunEvent[]) => {
@@ -242,6 +245,27 @@ describe('run live view, log, file mirrors and webhooks', () => {
     expect(outside[0].error).toContain('IVORYOS_WEBHOOK_ALLOW');
     const flaky = deliveries.filter((d) => d.url.endsWith('/flaky')).map((d) => `${d.event} ${d.attempt} ${d.result}`);
     expect(flaky.sort()).toEqual(['run.completed 1 delivered', 'run.waiting 1 retrying', 'run.waiting 2 delivered']);
+
+    // Each delivery is recorded, one row per status event and target.
+    const em = gw.app.get(EntityManager);
+    const rows = async () =>
+      (await em.fork().find(WebhookDeliveryRecord, { runId }, { orderBy: { seq: 'asc', target: 'asc' } }))
+        .map((r) => [r.event, r.target, r.status, r.attempts, r.lastStatusCode, r.nextAttemptAt]);
+    const expected = [
+      ['run.waiting', 0, 'delivered', 1, 204, null], ['run.waiting', 1, 'delivered', 2, 204, null], ['run.waiting', 2, 'refused', 1, null, null],
+      ['run.completed', 0, 'delivered', 1, 204, null], ['run.completed', 1, 'delivered', 1, 204, null], ['run.completed', 2, 'refused', 1, null, null],
+    ];
+    await waitUntil(async () => JSON.stringify(await rows()) === JSON.stringify(expected), 5000, () => 'webhook_delivery rows');
+    const ids = (await em.fork().find(WebhookDeliveryRecord, { runId, target: 1, seq: 8 })).map((r) => r.id);
+    expect(ids).toEqual([first.headers['x-ivoryos-delivery']]);
+
+    // The same committed batch seen again announces nothing twice.
+    const before = receiver.received.length;
+    const notifier = gw.app.get(WebhookNotifier);
+    await notifier.announce({ runId, deck: DECK, name: 'live dose/series', events: sent.slice(-1), status: 'completed', statusChanged: true, lastSeq: 13 });
+    await notifier.idle();
+    expect(receiver.received.length).toBe(before);
+    expect(await rows()).toHaveLength(6);
   });
 
   it('keeps runs of other decks away from a deck-limited API key', async () => {

@@ -8,6 +8,7 @@ import { version } from '../../version';
 import { RunUpdates, type RunUpdate } from '../ingest/run-updates';
 import { parseWebhookAllowList, type WebhookAllowEntry } from './webhook-allow';
 import { classifyAttempt, retryDelayMs, WEBHOOK_MAX_ATTEMPTS, WEBHOOK_TIMEOUT_MS, type AttemptOutcome } from './webhook-backoff';
+import { WebhookDeliveries, type NewDelivery } from './webhook-deliveries';
 import { buildWebhookBody, statusNotices, type WebhookEventName } from './webhook-payload';
 import { resolveWebhookSecret, type WebhookSecret } from './webhook-secret';
 import { postWebhook } from './webhook-sender';
@@ -60,6 +61,7 @@ export class WebhookNotifier implements OnModuleInit, OnModuleDestroy {
   constructor(
     private readonly em: EntityManager,
     private readonly updates: RunUpdates,
+    private readonly deliveries: WebhookDeliveries,
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
   ) {
     this.allow = parseWebhookAllowList(config.env.IVORYOS_WEBHOOK_ALLOW);
@@ -70,7 +72,7 @@ export class WebhookNotifier implements OnModuleInit, OnModuleDestroy {
     if (!this.secret) this.logger.warn('IVORYOS_WEBHOOK_SECRET is not set: run webhooks will not be sent');
     else if (this.secret.source !== 'env') this.logger.log(`webhooks are signed with the secret in ${this.secret.source}`);
     this.subscription = this.updates.committed.subscribe((u) => {
-      this.onCommitted(u).catch((err: Error) => this.logger.warn(`webhooks of run ${u.runId}: ${err.message}`));
+      this.announce(u).catch((err: Error) => this.logger.warn(`webhooks of run ${u.runId}: ${err.message}`));
     });
   }
 
@@ -87,7 +89,8 @@ export class WebhookNotifier implements OnModuleInit, OnModuleDestroy {
     while (this.pool.pending || this.retries.size) await (this.pool.pending ? this.pool.idle() : new Promise((r) => setTimeout(r, 50)));
   }
 
-  private async onCommitted(u: RunUpdate): Promise<void> {
+  /** Queues the webhooks of a committed batch; a status event already announced to a target is skipped. */
+  async announce(u: RunUpdate): Promise<void> {
     const notices = statusNotices(u.events);
     if (!notices.length) return;
     const run = await this.em.fork().findOne(
@@ -95,13 +98,22 @@ export class WebhookNotifier implements OnModuleInit, OnModuleDestroy {
       { id: u.runId },
       { fields: ['id', 'name', 'deck', 'error', 'externalId', 'metadata', 'startedAt', 'endedAt', 'notify'], disableIdentityMap: true },
     );
-    if (!run?.notify?.length) return;
-    for (const notice of notices) {
+    const urls = run?.notify ?? [];
+    if (!run || !urls.length) return;
+    const planned: (Delivery & NewDelivery)[] = notices.flatMap((notice) => {
       const body = JSON.stringify(buildWebhookBody(run, notice));
-      for (const url of run.notify) {
-        this.enqueue({ id: randomUUID(), runId: run.id, event: `run.${notice.status}`, url, body, attempt: 1 });
-      }
+      const event: WebhookEventName = `run.${notice.status}`;
+      return urls.map((url, target) => ({ id: randomUUID(), runId: run.id, seq: notice.seq, target, url, event, body, attempt: 1 }));
+    });
+    let claimed: Set<string>;
+    try {
+      claimed = await this.deliveries.claim(planned);
+    } catch (err) {
+      // Announcing matters more than its record: send anyway.
+      this.logger.warn(`recording webhooks of run ${run.id}: ${(err as Error).message}`);
+      claimed = new Set(planned.map((d) => d.id));
     }
+    for (const d of planned) if (claimed.has(d.id)) this.enqueue({ id: d.id, runId: d.runId, event: d.event, url: d.url, body: d.body, attempt: 1 });
   }
 
   private enqueue(d: Delivery): void {
@@ -129,7 +141,7 @@ export class WebhookNotifier implements OnModuleInit, OnModuleDestroy {
     if (outcome.kind === 'refused') return this.report(d, 'refused', detail);
     const delay = verdict === 'retry' ? retryDelayMs(d.attempt) : undefined;
     if (delay === undefined) return this.report(d, 'failed', detail);
-    this.report(d, 'retrying', detail);
+    this.report(d, 'retrying', detail, new Date(Date.now() + delay));
     const timer = setTimeout(() => {
       this.retries.delete(timer);
       this.enqueue({ ...d, attempt: d.attempt + 1 });
@@ -137,7 +149,17 @@ export class WebhookNotifier implements OnModuleInit, OnModuleDestroy {
     this.retries.add(timer);
   }
 
-  private report(d: Delivery, result: DeliveryResult['result'], detail: { status?: number; error?: string }): void {
+  private report(d: Delivery, result: DeliveryResult['result'], detail: { status?: number; error?: string }, retryAt?: Date): void {
+    this.deliveries
+      .record(d.id, {
+        status: result === 'retrying' ? 'pending' : result,
+        // A dropped attempt was never made.
+        attempts: result === 'dropped' ? d.attempt - 1 : d.attempt,
+        lastStatusCode: detail.status ?? null,
+        lastError: detail.error ?? null,
+        nextAttemptAt: retryAt ?? null,
+      })
+      .catch((err: Error) => this.logger.warn(`recording webhook delivery ${d.id}: ${err.message}`));
     const r: DeliveryResult = { deliveryId: d.id, runId: d.runId, event: d.event, url: d.url, attempt: d.attempt, result, ...detail };
     const what = `webhook ${d.event} of run ${d.runId} to ${withoutQuery(d.url)} (delivery ${d.id}, attempt ${d.attempt}/${WEBHOOK_MAX_ATTEMPTS})`;
     const why = detail.status !== undefined ? `HTTP ${detail.status}` : detail.error ?? '';
