@@ -1,17 +1,23 @@
 import { performance } from 'node:perf_hooks';
 import type { Worker } from 'bullmq';
-import type { DeckSchema } from '@ivoryos/contracts';
+import { jobNames, type DeckSchema } from '@ivoryos/contracts';
 import { introspectDeck } from '@ivoryos/introspection';
+import { startDeckWorker } from './deck-worker';
 import { loadDeck, markAgentPresent } from './deck-loader';
-import { startDirectCallWorker } from './direct-calls';
+import { createDirectCallProcessor } from './direct-calls';
 import { HardwareLock } from './hardware-lock';
 import { Heartbeat } from './heartbeat';
 import { createInvoker, type Invoker } from './invoke';
 import { Journal } from './journal';
 import { createLogger, type Logger } from './logger';
+import { Outbox } from './outbox';
 import { writePseudoDeck } from './pseudo-deck';
 import { closeRedis, createRedis } from './redis';
 import { agentInfo, errorText, Registration } from './registration';
+import { CommandReader } from './runs/command-reader';
+import { createRunAcceptProcessor } from './runs/run-accept';
+import { RunSupervisor } from './runs/run-supervisor';
+import { callSafeState } from './safe-state';
 import { redactUrl, resolveSettings, type AgentSettings, type SettingOverrides } from './settings';
 
 export { HardwareLock } from './hardware-lock';
@@ -27,13 +33,14 @@ export interface StartAgentOptions {
 export interface AgentHandle {
   readonly deck: string;
   readonly schema: DeckSchema;
-  /** Taken around every driver call; runs will take it around each step. */
+  /** Taken around every driver call: direct calls and each step of a run. */
   readonly lock: HardwareLock;
-  /** Calls driver code by schema name; runs will use it for their steps. */
+  /** Calls driver code by schema name, for direct calls and runs. */
   readonly invoker: Invoker;
   /**
-   * Orderly shutdown: take no new jobs, let the current call end, call the deck's `safe_state()`
-   * if it exports one, send `offline`, close connections. Safe to call more than once.
+   * Orderly shutdown: take no new jobs or commands, let the current call end, pause a running run at
+   * its step boundary (journaled: it stays paused after a restart), call the deck's `safe_state()` if
+   * it exports one, send what the outbox holds, send `offline`, close connections. Safe to call more than once.
    */
   stop(): Promise<void>;
 }
@@ -62,12 +69,31 @@ export async function startAgent(options: StartAgentOptions): Promise<AgentHandl
   // Heartbeats must not queue while Redis is away; the worker's connection must never give up on a command.
   const publisher = createRedis(env.REDIS_URL, 'publisher', logger, { enableOfflineQueue: false });
   const workerConnection = createRedis(env.REDIS_URL, 'worker', logger, { maxRetriesPerRequest: null });
+  // Run events fail fast while Redis is away (they wait in the journal); commands are read with XREAD BLOCK.
+  const outboxConnection = createRedis(env.REDIS_URL, 'outbox', logger, { enableOfflineQueue: false });
+  const commandConnection = createRedis(env.REDIS_URL, 'commands', logger, { maxRetriesPerRequest: null });
+
+  const outbox = new Outbox(outboxConnection, deck, journal, logger);
+  const supervisor = new RunSupervisor({
+    deck, schema, journal, lock, invoker, logger,
+    onJournaled: () => outbox.notify(),
+    safeState: (reason) => callSafeState(exports, lock, logger, reason),
+  });
+  const recovered = supervisor.recover();
+  if (recovered.length) logger.info({ runs: recovered }, 'runs from the journal continue');
+  outbox.start();
+  const commands = new CommandReader(commandConnection, deck, journal, (id, text) => supervisor.handleCommand(id, text), logger);
+  commands.start();
 
   const registration = new Registration(publisher, schema, info, logger);
   registration.start();
-  const heartbeat = new Heartbeat(publisher, deck, info, schema.hash, env.IVORYOS_HEARTBEAT_MS, () => (lock.busy ? 'busy' : 'idle'), logger);
+  const activity = () => (lock.busy || supervisor.busy ? 'busy' : 'idle');
+  const heartbeat = new Heartbeat(publisher, deck, info, schema.hash, env.IVORYOS_HEARTBEAT_MS, activity, logger);
   heartbeat.start();
-  const worker = startDirectCallWorker(workerConnection, { deck, schema, journal, lock, invoker, logger });
+  const worker = startDeckWorker(workerConnection, deck, {
+    [jobNames.directCall]: createDirectCallProcessor({ deck, schema, journal, lock, invoker, logger }),
+    [jobNames.runAccept]: createRunAcceptProcessor({ deck, journal, enqueue: (runId) => supervisor.enqueue(runId), logger }),
+  }, logger);
 
   logger.info(
     {
@@ -86,14 +112,18 @@ export async function startAgent(options: StartAgentOptions): Promise<AgentHandl
 
   let stopping: Promise<void> | undefined;
   const stop = async (): Promise<void> => {
-    logger.info('stopping: no new jobs; waiting for the current call to end');
-    await closeWorker(worker, lock, logger);
-    await callSafeState(exports, lock, logger);
+    logger.info('stopping: no new jobs or commands; waiting for the current call to end');
+    // Commands first: an answer arriving now (a retry) must not start another driver call.
+    await commands.stop();
+    await Promise.all([closeWorker(worker, lock, logger), supervisor.suspend()]);
+    await callSafeState(exports, lock, logger, 'agent stopping');
+    if (!(await outbox.flush(2000))) logger.warn({ unsent: outbox.unsent() }, 'run events not sent before stopping; they go after the next start');
+    outbox.stop();
     heartbeat.stop();
     registration.stop();
     await registration.offline();
     journal.close();
-    await Promise.all([closeRedis(publisher), closeRedis(workerConnection)]);
+    await Promise.all([closeRedis(publisher), closeRedis(workerConnection), closeRedis(outboxConnection)]);
     logger.info('agent stopped');
   };
   return {
@@ -112,20 +142,6 @@ async function closeWorker(worker: Worker, lock: HardwareLock, logger: Logger): 
   // Reporting its result needs Redis; do not hang on an unreachable one.
   const settled = await Promise.race([closing.then(() => true), delay(5000).then(() => false)]);
   if (!settled) logger.warn('worker did not close within 5 s (Redis unreachable?); closing connections anyway');
-}
-
-async function callSafeState(exports: object, lock: HardwareLock, logger: Logger): Promise<void> {
-  const safeState = (exports as Record<string, unknown>)['safe_state'];
-  if (typeof safeState !== 'function') {
-    logger.info('the deck exports no safe_state(); nothing to call');
-    return;
-  }
-  try {
-    await lock.runExclusive(() => (safeState as () => unknown).call(exports));
-    logger.info('safe_state() done');
-  } catch (err) {
-    logger.error({ err: errorText(err) }, 'safe_state() failed');
-  }
 }
 
 function delay(ms: number): Promise<void> {

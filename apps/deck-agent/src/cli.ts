@@ -10,7 +10,7 @@ function positiveInt(text: string): number {
 
 const program = new Command()
   .name('ivoryos-agent')
-  .description('Serve one deck module (instruments) to IvoryOS-TS over Redis: registration, heartbeats, direct calls.')
+  .description('Serve one deck module (instruments) to IvoryOS-TS over Redis: registration, heartbeats, direct calls and runs.')
   .version(AGENT_VERSION)
   .argument('<deck-file>', 'deck module (.ts or .js) whose exported objects are the instruments')
   .option('--name <deck>', 'deck name on the transport (env IVORYOS_DECK_NAME; default: the file stem)')

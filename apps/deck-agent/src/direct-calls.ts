@@ -1,6 +1,5 @@
-import { UnrecoverableError, Worker, type Job } from 'bullmq';
-import type { Redis } from 'ioredis';
-import { BULL_PREFIX, jobNames, queueNames, type DeckSchema, type DirectCallJob, type DirectCallNotRun, type DirectCallResult } from '@ivoryos/contracts';
+import { UnrecoverableError, type Job } from 'bullmq';
+import { jobNames, type DeckSchema, type DirectCallJob, type DirectCallNotRun, type DirectCallResult } from '@ivoryos/contracts';
 import { parseDirectCallJob, refuseBySchema } from './direct-call-payload';
 import type { HardwareLock } from './hardware-lock';
 import type { Invoker } from './invoke';
@@ -108,28 +107,4 @@ function fromJournal(call: JournaledCall, log: Logger): DirectCallResult {
 
 function notRun(callId: string, reason: DirectCallNotRun, error: string): DirectCallResult {
   return { callId, ran: false, success: false, output: null, error, startedAt: null, endedAt: null, notRun: reason };
-}
-
-/**
- * One worker on the deck's queue. Concurrency 1, so direct calls run first-in-first-out; a
- * stalled job (the agent died or hung past its lock) is failed, never handed out again.
- */
-export function startDirectCallWorker(connection: Redis, deps: DirectCallDeps): Worker {
-  const worker = new Worker(queueNames.deck(deps.deck), createDirectCallProcessor(deps), {
-    connection,
-    prefix: BULL_PREFIX,
-    concurrency: 1,
-    maxStalledCount: 0,
-  });
-  // During a Redis outage the worker repeats the same connection error on every retry: say it once a minute.
-  const lastLogged = new Map<string, number>();
-  worker.on('error', (err) => {
-    const now = Date.now();
-    const quiet = now - (lastLogged.get(err.message) ?? -Infinity) < 60_000;
-    if (!quiet) lastLogged.set(err.message, now);
-    deps.logger[quiet ? 'debug' : 'warn']({ err: err.message }, 'worker error');
-  });
-  worker.on('failed', (job, err) => deps.logger.warn({ jobId: job?.id, jobName: job?.name, err: err.message }, 'job failed'));
-  worker.on('stalled', (jobId) => deps.logger.warn({ jobId }, 'job stalled (its agent stopped during it); BullMQ fails it, it is not run again'));
-  return worker;
 }

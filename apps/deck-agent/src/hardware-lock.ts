@@ -1,6 +1,6 @@
 /**
- * The one lock around every driver call in this process. Direct calls take it now; runs
- * (executed outside the BullMQ worker) will take it around each step, so a run and a direct
+ * The one lock around every driver call in this process. Direct calls take it, and runs
+ * (executed outside the BullMQ worker) take it around each step, so a run and a direct
  * call never drive the same hardware at once. Waiters are served first-in-first-out.
  */
 export class HardwareLock {

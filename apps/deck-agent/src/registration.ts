@@ -6,8 +6,12 @@ import { AGENT_VERSION } from './version';
 
 /** Registrations are repeated this often, so a gateway that lost them (a Redis wipe) recovers. */
 export const REGISTER_INTERVAL_MS = 60_000;
-/** Approximate cap on a deck's event stream (`XADD MAXLEN ~`), so an absent gateway cannot fill Redis. */
-export const STREAM_MAXLEN = 10_000;
+/**
+ * Approximate cap on a deck's event stream (`XADD MAXLEN ~`), so an absent gateway cannot fill Redis.
+ * Every XADD trims the whole stream, heartbeats included, so all messages use the same cap; it is
+ * large enough for long runs' events to wait for a gateway (the journal keeps them regardless).
+ */
+export const STREAM_MAXLEN = 100_000;
 
 export function agentInfo(startedAt: Date): AgentInfo {
   return { pid: process.pid, host: hostname(), version: AGENT_VERSION, startedAt: startedAt.toISOString() };
