@@ -1,6 +1,6 @@
 /* `npm start`: the whole system on one machine. Starts Redis if none answers (and redis-server
-   is installed), then the gateway (which starts an embedded PostgreSQL when no database URL
-   is set), each as its own process. Not production mode. */
+   is installed), then the demo deck's agent and the gateway (which starts an embedded
+   PostgreSQL when no database URL is set), each as its own process. Not production mode. */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -44,6 +44,15 @@ async function main(): Promise<void> {
       essential: false,
     });
   }
+  processes.push({
+    name: 'agent abstract_sdl',
+    command: process.execPath,
+    // The simulated demo deck, as its own process; restarted whenever it exits (the gateway survives that).
+    args: [join(root, 'dist/apps/deck-agent/src/cli.js'), join(root, 'examples/decks/abstract_sdl.ts')],
+    env: { IVORYOS_DATA_DIR: dataDir, REDIS_URL: redisUrl, IVORYOS_SIM_CALL_LOG: process.env.IVORYOS_SIM_CALL_LOG ?? join(dataDir, 'sim-calls.log') },
+    restart: true,
+    essential: false,
+  });
   processes.push({
     name: 'gateway',
     command: process.execPath,

@@ -3,6 +3,7 @@ import { APP_FILTER } from '@nestjs/core';
 import { LoggerModule } from 'nestjs-pino';
 import pino from 'pino';
 import { join } from 'node:path';
+import { AuthModule } from './auth/auth.module';
 import { AllExceptionsFilter } from './common/exception.filter';
 import { GATEWAY_CONFIG, type GatewayConfig } from './config/gateway-config';
 import { ControlModule } from './control/control.module';
@@ -44,6 +45,7 @@ export class AppModule {
         }),
         DatabaseModule,
         RedisModule,
+        AuthModule,
         HealthModule,
         DecksModule,
         ControlModule,

@@ -13,6 +13,8 @@ export interface GatewayConfig {
   redisUrl: string;
   dataDir: string;
   version: string;
+  /** Login throttling; defaults 5 failures per 15 minutes. Tests shorten the window. */
+  loginThrottle?: { maxFailures?: number; windowMs?: number };
 }
 
 export const GATEWAY_CONFIG = Symbol('GATEWAY_CONFIG');

@@ -3,6 +3,7 @@ import {
   ApiBody, ApiGatewayTimeoutResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiParam, ApiServiceUnavailableResponse, ApiTags,
 } from '@nestjs/swagger';
 import type { Actor } from '@ivoryos/contracts';
+import { Access } from '../auth/access.decorator';
 import { CurrentActor } from '../common/actor';
 import { BadInput } from '../common/domain-errors';
 import { DeckNameParam, UuidParam } from '../common/param-pipes';
@@ -17,6 +18,7 @@ export class ControlController {
   constructor(private readonly control: ControlService) {}
 
   @Post('decks/:deck/instruments/:instrument/:method')
+  @Access('operator')
   @HttpCode(HttpStatus.OK)
   @ApiOperation({ summary: "Call one instrument method on the deck's agent; arguments as the JSON body" })
   @ApiParam({ name: 'instrument', example: 'deck.sdl' })
@@ -44,6 +46,7 @@ export class ControlController {
   }
 
   @Get('control-steps')
+  @Access('viewer')
   @ApiOperation({ summary: 'Direct-control calls, newest first' })
   @ApiOkResponse({ type: ControlStepListResponse })
   list(@Query() q: ControlStepQueryDto): Promise<ControlStepListResponse> {
@@ -51,6 +54,7 @@ export class ControlController {
   }
 
   @Get('control-steps/:id')
+  @Access('viewer')
   @ApiOperation({ summary: 'One direct-control call (also one that timed out)' })
   @ApiOkResponse({ type: ControlStepResponse })
   get(@Param('id', UuidParam) id: string): Promise<ControlStepResponse> {

@@ -4,7 +4,7 @@ import type { Job } from 'bullmq';
 import {
   jobNames, type ActionSchema, type DirectCallJob, type DirectCallResult, type JsonObject, type RunStatus,
 } from '@ivoryos/contracts';
-import { SingleStep, WorkflowRun } from '@ivoryos/db';
+import { Deck, SingleStep, WorkflowRun } from '@ivoryos/db';
 import { BadInput, Conflict, GatewayTimeout, NotFound, Unavailable } from '../common/domain-errors';
 import { DecksService } from '../decks/decks.service';
 import { DeckRegistryService } from '../decks/deck-registry.service';
@@ -25,6 +25,8 @@ export interface CallRequest {
   timeoutMs?: number;
   idempotencyKey?: string;
   calledBy: string;
+  /** false: answer as soon as the call is queued (IvoryOS's hidden_wait=false); the outcome is recorded later. */
+  wait?: boolean;
 }
 
 @Injectable()
@@ -80,6 +82,7 @@ export class ControlService implements OnModuleInit {
       added = await this.queues.queue(req.deck).add(jobNames.directCall, job, {
         jobId: step.id, attempts: 1, removeOnComplete: { age: 3600, count: 10_000 }, removeOnFail: { age: 86_400 },
       });
+      if (req.wait === false) return { id: step.id, success: true, output: null, error: null, startedAt: null, endedAt: null };
       return await this.await(added, events, step.id, timeoutMs);
     } catch (err) {
       if (err instanceof GatewayTimeout) throw err;
@@ -96,6 +99,19 @@ export class ControlService implements OnModuleInit {
     if (q.calledBy) where.calledBy = q.calledBy;
     const [rows, total] = await this.em.findAndCount(SingleStep, where, { orderBy: { createdAt: 'desc', id: 'desc' }, limit: q.perPage, offset: (q.page - 1) * q.perPage });
     return { items: rows.map(toControlStep), total };
+  }
+
+  /** Which deck serves an instrument of this name: the one deck that has it (an online one first). */
+  async deckWithInstrument(instrument: string): Promise<string> {
+    const decks = await this.em.find(Deck, {}, { orderBy: { name: 'asc' } });
+    const having = decks.filter((d) => d.schema?.instruments[instrument]);
+    const online = having.filter((d) => this.registry.isOnline(d));
+    const candidates = online.length ? online : having;
+    if (!candidates.length) throw new NotFound('instrument', instrument, 'instrument');
+    if (candidates.length > 1) {
+      throw new Conflict(`decks ${candidates.map((d) => d.name).join(', ')} all have ${instrument}; add ?deck=<name>`, [{ path: 'deck', message: 'is ambiguous' }]);
+    }
+    return candidates[0].name;
   }
 
   async get(id: string): Promise<ControlStepResponse> {

@@ -2,6 +2,9 @@ import { Injectable, Logger } from '@nestjs/common';
 import type { AgentMessage, AgentMessageKind } from '@ivoryos/contracts';
 
 type Handler<K extends AgentMessageKind> = (message: Extract<AgentMessage, { kind: K }>) => Promise<void>;
+type RunEventMessage = Extract<AgentMessage, { kind: 'run-event' }>;
+/** Applies a batch in order; returns how many leading messages are done (the rest are retried later). */
+export type RunEventBatchHandler = (messages: RunEventMessage[]) => Promise<number>;
 
 /**
  * Routes messages read from the decks' event streams to the module that owns each kind
@@ -12,8 +15,23 @@ export class AgentMessageRouter {
   private readonly logger = new Logger(AgentMessageRouter.name);
   private readonly handlers = new Map<AgentMessageKind, Handler<AgentMessageKind>>();
 
-  on<K extends AgentMessageKind>(kind: K, handler: Handler<K>): void {
+  private runEvents?: RunEventBatchHandler;
+
+  on<K extends Exclude<AgentMessageKind, 'run-event'>>(kind: K, handler: Handler<K>): void {
     this.handlers.set(kind, handler as unknown as Handler<AgentMessageKind>);
+  }
+
+  /** Run events are applied in batches: one transaction for many events is what keeps ingestion fast. */
+  onRunEvents(handler: RunEventBatchHandler): void {
+    this.runEvents = handler;
+  }
+
+  async dispatchRunEvents(messages: RunEventMessage[]): Promise<number> {
+    if (!this.runEvents) {
+      this.logger.warn(`no run-event handler; ${messages.length} dropped`);
+      return messages.length;
+    }
+    return this.runEvents(messages);
   }
 
   /** Throws when the handler fails, so the caller leaves the entry unacknowledged. */

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplica
 import { EntityManager } from '@mikro-orm/postgresql';
 import IORedis, { type Redis } from 'ioredis';
 import { hostname } from 'node:os';
-import { DECK_NAME_PATTERN, DECK_SET_KEY, EVENT_CONSUMER_GROUP, STREAM_FIELD, streamKeys } from '@ivoryos/contracts';
+import { DECK_NAME_PATTERN, DECK_SET_KEY, EVENT_CONSUMER_GROUP, STREAM_FIELD, streamKeys, type AgentMessage } from '@ivoryos/contracts';
 import { Deck } from '@ivoryos/db';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config/gateway-config';
 import { AgentMessageRouter, parseAgentMessage } from './agent-messages';
@@ -83,17 +83,44 @@ export class DeckEventsConsumer implements OnApplicationBootstrap, OnApplication
   }
 
   private async handleEntries(key: string, entries: StreamEntry[]): Promise<void> {
-    for (const [id, fields] of entries) {
-      const message = parseAgentMessage(fieldValue(fields, STREAM_FIELD));
-      try {
+    let i = 0;
+    while (i < entries.length) {
+      const message = parseAgentMessage(fieldValue(entries[i][1], STREAM_FIELD));
+      if (message?.kind === 'run-event') {
+        // Consecutive run events go to the ingestor together.
+        const batch: { id: string; message: Extract<AgentMessage, { kind: 'run-event' }> }[] = [];
+        while (i < entries.length) {
+          const m = parseAgentMessage(fieldValue(entries[i][1], STREAM_FIELD));
+          if (m?.kind !== 'run-event') break;
+          batch.push({ id: entries[i][0], message: m });
+          i++;
+        }
+        const done = await this.attempt(key, batch[0].id, () => this.router.dispatchRunEvents(batch.map((b) => b.message)));
+        if (done === undefined) return;
+        if (done > 0) await this.conn!.xack(key, EVENT_CONSUMER_GROUP, ...batch.slice(0, done).map((b) => b.id));
+        // Events after a gap stay pending until the missing ones arrive (the agent re-sends them).
+        if (done < batch.length) return;
+        continue;
+      }
+      const [id] = entries[i];
+      const handled = await this.attempt(key, id, async () => {
         if (message) await this.router.dispatch(message);
         else this.logger.warn(`unreadable entry ${id} on ${key}; dropped`);
-        await this.conn!.xack(key, EVENT_CONSUMER_GROUP, id);
-      } catch (err) {
-        // Left pending: redelivered by claimAbandoned once it has been idle long enough.
-        this.logger.warn(`entry ${id} on ${key} not handled yet: ${err instanceof Error ? err.message : String(err)}`);
-        return;
-      }
+        return 1;
+      });
+      if (handled === undefined) return;
+      await this.conn!.xack(key, EVENT_CONSUMER_GROUP, id);
+      i++;
+    }
+  }
+
+  /** Runs a handler; a failure leaves the entries pending, redelivered by claimAbandoned once idle long enough. */
+  private async attempt(key: string, id: string, fn: () => Promise<number>): Promise<number | undefined> {
+    try {
+      return await fn();
+    } catch (err) {
+      this.logger.warn(`entry ${id} on ${key} not handled yet: ${err instanceof Error ? err.message : String(err)}`);
+      return undefined;
     }
   }
 

@@ -1,5 +1,6 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import { Subject } from 'rxjs';
 import type { AgentMessage, DeckSchema, JsonObject } from '@ivoryos/contracts';
 import { Deck, DeckSchemaVersion } from '@ivoryos/db';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config/gateway-config';
@@ -11,6 +12,8 @@ type Msg<K extends AgentMessage['kind']> = Extract<AgentMessage, { kind: K }>;
 @Injectable()
 export class DeckRegistryService implements OnModuleInit {
   private readonly logger = new Logger(DeckRegistryService.name);
+  /** Deck names that just registered or came back after being offline (queued runs may start). */
+  readonly cameOnline = new Subject<string>();
 
   constructor(
     private readonly em: EntityManager,
@@ -39,14 +42,18 @@ export class DeckRegistryService implements OnModuleInit {
       deck.lastSeenAt = new Date();
       deck.offlineAt = null;
     });
+    this.cameOnline.next(m.deck);
   }
 
   async heartbeat(m: Msg<'heartbeat'>): Promise<void> {
-    const updated = await this.em.fork().nativeUpdate(
+    const em = this.em.fork();
+    const before = await em.findOne(Deck, { name: m.deck }, { fields: ['lastSeenAt', 'offlineAt'] });
+    const updated = await em.nativeUpdate(
       Deck,
       { name: m.deck },
       { lastSeenAt: new Date(), agent: m.agent as unknown as JsonObject, activity: m.status, offlineAt: null },
     );
+    if (before && !this.isOnline(before)) this.cameOnline.next(m.deck);
     // Heartbeats of a deck that never registered here (Redis kept it, PostgreSQL did not) wait for the next registration.
     if (!updated) this.logger.debug(`heartbeat from unregistered deck ${m.deck}`);
   }

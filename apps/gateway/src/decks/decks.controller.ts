@@ -1,12 +1,14 @@
 import { Controller, Get, Header, Param, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
+import { Access } from '../auth/access.decorator';
 import { DeckNameParam } from '../common/param-pipes';
 import { DeckListResponse, DeckResponse } from './dto/deck-response.dto';
 import { DecksService } from './decks.service';
 
 @ApiTags('decks')
 @Controller('decks')
+@Access('viewer')
 export class DecksController {
   constructor(private readonly decks: DecksService) {}
 

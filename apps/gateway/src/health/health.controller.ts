@@ -1,11 +1,13 @@
 import { Controller, Get, HttpCode, HttpStatus, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
+import { Access } from '../auth/access.decorator';
 import { HealthResponse, LiveResponse } from './health.dto';
 import { HealthService } from './health.service';
 
 @ApiTags('health')
 @Controller('health')
+@Access('public')
 export class HealthController {
   constructor(private readonly health: HealthService) {}
 

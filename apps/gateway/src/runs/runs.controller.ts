@@ -1,6 +1,8 @@
 import { Controller, Delete, Get, Header, HttpCode, HttpStatus, Param, Query, Res } from '@nestjs/common';
 import { ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
+import { Access } from '../auth/access.decorator';
+import { CurrentActor, type AuthActor } from '../common/actor';
 import { toCsv } from '../common/csv';
 import { UuidParam } from '../common/param-pipes';
 import { RunQueryDto, StepQueryDto } from './dto/run-query.dto';
@@ -18,58 +20,67 @@ export class RunsController {
   constructor(private readonly runs: RunsService) {}
 
   @Get()
+  @Access('viewer')
   @ApiOperation({ summary: 'List runs, newest first' })
   @ApiOkResponse({ type: RunListResponse })
-  list(@Query() q: RunQueryDto): Promise<RunListResponse> {
-    return this.runs.list(q);
+  list(@Query() q: RunQueryDto, @CurrentActor() actor: AuthActor): Promise<RunListResponse> {
+    return this.runs.list(q, actor.deck);
   }
 
   @Get(':id')
+  @Access('viewer')
   @ApiOperation({ summary: 'A run with its phases and every step attempt' })
   @ApiOkResponse({ type: RunResponse })
-  get(@Param('id', UuidParam) id: string): Promise<RunResponse> {
-    return this.runs.get(id);
+  get(@Param('id', UuidParam) id: string, @CurrentActor() actor: AuthActor): Promise<RunResponse> {
+    return this.runs.get(id, actor.deck);
   }
 
   @Get(':id/steps')
+  @Access('viewer')
   @ApiOperation({ summary: "Page through a run's step records" })
   @ApiOkResponse({ type: StepPageResponse })
-  steps(@Param('id', UuidParam) id: string, @Query() q: StepQueryDto): Promise<StepPageResponse> {
-    return this.runs.steps(id, q);
+  steps(@Param('id', UuidParam) id: string, @Query() q: StepQueryDto, @CurrentActor() actor: AuthActor): Promise<StepPageResponse> {
+    return this.runs.steps(id, q, actor.deck);
   }
 
   @Get(':id/results')
+  @Access('viewer')
   @ApiOperation({ summary: 'One row per sample: parameters, variables and outputs' })
   @ApiOkResponse({ type: ResultsResponse })
-  results(@Param('id', UuidParam) id: string): Promise<ResultsResponse> {
-    return this.runs.results(id);
+  results(@Param('id', UuidParam) id: string, @CurrentActor() actor: AuthActor): Promise<ResultsResponse> {
+    return this.runs.results(id, actor.deck);
   }
 
   @Get(':id/results.csv')
+  @Access('viewer')
   @ApiOperation({ summary: 'The results table as CSV' })
   @ApiProduces('text/csv')
+  @ApiOkResponse({ schema: { type: 'string' }, description: 'CSV with a header row' })
   @Header('Content-Type', 'text/csv; charset=utf-8')
-  async resultsCsv(@Param('id', UuidParam) id: string, @Res({ passthrough: true }) res: Response): Promise<string> {
-    const table = await this.runs.results(id);
+  async resultsCsv(@Param('id', UuidParam) id: string, @CurrentActor() actor: AuthActor, @Res({ passthrough: true }) res: Response): Promise<string> {
+    const table = await this.runs.results(id, actor.deck);
     res.setHeader('Content-Disposition', `attachment; filename="run-${id}-results.csv"`);
     return toCsv(table.columns, table.rows);
   }
 
   @Get(':id/steps.csv')
+  @Access('viewer')
   @ApiOperation({ summary: 'Every step record as CSV' })
   @ApiProduces('text/csv')
+  @ApiOkResponse({ schema: { type: 'string' }, description: 'CSV with a header row' })
   @Header('Content-Type', 'text/csv; charset=utf-8')
-  async stepsCsv(@Param('id', UuidParam) id: string, @Res({ passthrough: true }) res: Response): Promise<string> {
-    const steps = await this.runs.allSteps(id);
+  async stepsCsv(@Param('id', UuidParam) id: string, @CurrentActor() actor: AuthActor, @Res({ passthrough: true }) res: Response): Promise<string> {
+    const steps = await this.runs.allSteps(id, actor.deck);
     res.setHeader('Content-Disposition', `attachment; filename="run-${id}-steps.csv"`);
     return toCsv(STEP_COLUMNS, steps as unknown as Record<string, unknown>[]);
   }
 
   @Delete(':id')
+  @Access('operator')
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiOperation({ summary: 'Delete a finished run and its records' })
   @ApiNoContentResponse()
-  async remove(@Param('id', UuidParam) id: string): Promise<void> {
-    await this.runs.remove(id);
+  async remove(@Param('id', UuidParam) id: string, @CurrentActor() actor: AuthActor): Promise<void> {
+    await this.runs.remove(id, actor.deck);
   }
 }

@@ -12,9 +12,11 @@ import { toRunResponse, toRunSummary, toStepResponse, type PhaseRow, type StepRo
 export class RunsService {
   constructor(private readonly em: EntityManager) {}
 
-  async list(q: RunQueryDto): Promise<RunListResponse> {
+  /** `deckScope`: the deck an API key is limited to; other decks' runs are left out (lists) or not found. */
+  async list(q: RunQueryDto, deckScope?: string): Promise<RunListResponse> {
     const where: Record<string, unknown> = {};
     if (q.deck) where.deck = q.deck;
+    if (deckScope) where.deck = deckScope;
     if (q.status?.length) where.status = { $in: q.status };
     if (q.workflow) where.workflowName = q.workflow;
     if (q.startedBy) where.startedBy = q.startedBy;
@@ -30,14 +32,14 @@ export class RunsService {
     return { items: runs.map(toRunSummary), total };
   }
 
-  async get(id: string): Promise<RunResponse> {
-    const run = await this.find(id);
+  async get(id: string, deckScope?: string): Promise<RunResponse> {
+    const run = await this.find(id, deckScope);
     const phases = await this.phaseRows(id);
     return toRunResponse(run, phases, await this.stepRows({ runId: id }));
   }
 
-  async steps(id: string, q: StepQueryDto): Promise<StepPageResponse> {
-    await this.find(id);
+  async steps(id: string, q: StepQueryDto, deckScope?: string): Promise<StepPageResponse> {
+    await this.find(id, deckScope);
     const phases = await this.phaseRows(id, q);
     if (!phases.length) return { items: [], nextCursor: null };
     const phaseById = new Map(phases.map((p) => [String(p.id), p]));
@@ -54,30 +56,30 @@ export class RunsService {
     };
   }
 
-  async results(id: string): Promise<ResultsTable> {
-    const run = await this.find(id);
+  async results(id: string, deckScope?: string): Promise<ResultsTable> {
+    const run = await this.find(id, deckScope);
     const phases = await this.phaseRows(id);
     const parameterNames = [...new Set((run.parameters ?? []).flatMap((row) => Object.keys(row)))];
     return buildResults(phases, parameterNames);
   }
 
   /** Every step row of a run, oldest first, for steps.csv. */
-  async allSteps(id: string): Promise<StepResponse[]> {
-    await this.find(id);
+  async allSteps(id: string, deckScope?: string): Promise<StepResponse[]> {
+    await this.find(id, deckScope);
     const phaseById = new Map((await this.phaseRows(id)).map((p) => [String(p.id), p]));
     return (await this.stepRows({ runId: id })).map((s) => toStepResponse(s, phaseById.get(String(s.phase))!));
   }
 
-  async remove(id: string): Promise<void> {
-    const run = await this.find(id);
+  async remove(id: string, deckScope?: string): Promise<void> {
+    const run = await this.find(id, deckScope);
     if (!FINAL_RUN_STATUSES.includes(run.status)) {
       throw new Conflict(`run ${id} is ${run.status}; cancel or stop it before deleting its records`);
     }
     await this.em.nativeDelete(WorkflowRun, { id });
   }
 
-  private async find(id: string): Promise<WorkflowRun> {
-    const run = await this.em.findOne(WorkflowRun, { id });
+  private async find(id: string, deckScope?: string): Promise<WorkflowRun> {
+    const run = await this.em.findOne(WorkflowRun, deckScope ? { id, deck: deckScope } : { id });
     if (!run) throw new NotFound('run', id);
     return run;
   }

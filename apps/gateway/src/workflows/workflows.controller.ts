@@ -7,6 +7,7 @@ import {
 } from '@nestjs/swagger';
 import type { Response } from 'express';
 import type { Actor, WorkflowDocument } from '@ivoryos/contracts';
+import { Access } from '../auth/access.decorator';
 import { CurrentActor } from '../common/actor';
 import { BadInput } from '../common/domain-errors';
 import { WorkflowNameParam } from '../common/param-pipes';
@@ -22,6 +23,7 @@ const IMPORT_FILE_LIMIT = 5 * 1024 * 1024;
 
 @ApiTags('workflows')
 @Controller('workflows')
+@Access('operator')
 export class WorkflowsController {
   constructor(
     private readonly workflows: WorkflowsService,
@@ -29,6 +31,7 @@ export class WorkflowsController {
   ) {}
 
   @Get()
+  @Access('viewer')
   @ApiOperation({ summary: 'List workflows (filter, sort, page)' })
   @ApiOkResponse({ type: WorkflowListResponse })
   list(@Query() q: WorkflowQueryDto) {
@@ -74,6 +77,7 @@ export class WorkflowsController {
   }
 
   @Get(':name')
+  @Access('viewer')
   @ApiOperation({ summary: 'Get a workflow' })
   @ApiParam({ name: 'name' })
   @ApiOkResponse({ type: WorkflowResponse })
@@ -120,6 +124,7 @@ export class WorkflowsController {
   }
 
   @Post(':name/validate')
+  @Access('viewer')
   @HttpCode(HttpStatus.OK)
   @ApiOperation({ summary: "Check a saved workflow against a deck's registered schema (default: its own deck)" })
   @ApiOkResponse({ type: ValidationResponse })
@@ -128,6 +133,7 @@ export class WorkflowsController {
   }
 
   @Get(':name/code')
+  @Access('viewer')
   @ApiOperation({ summary: 'The workflow as readable TypeScript (a function of its run parameters returning its outputs)' })
   @ApiOkResponse({ type: CodeResponse })
   async code(@Param('name', WorkflowNameParam) name: string, @Query() q: DeckChoiceDto): Promise<CodeResponse> {
@@ -135,6 +141,7 @@ export class WorkflowsController {
   }
 
   @Get(':name/export')
+  @Access('viewer')
   @ApiOperation({ summary: 'Download the workflow as an IvoryOS JSON file' })
   @ApiOkResponse({ type: WorkflowResponse })
   async export(@Param('name', WorkflowNameParam) name: string, @Res({ passthrough: true }) res: Response) {

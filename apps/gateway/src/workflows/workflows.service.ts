@@ -48,7 +48,8 @@ export class WorkflowsService {
     const desc = sort.startsWith('-');
     const column = SORT_COLUMNS[desc ? sort.slice(1) : sort];
     const [rows, total] = await this.em.findAndCount(Workflow, where, {
-      orderBy: { [column]: desc ? 'desc' : 'asc', name: 'asc' },
+      // Name breaks ties (and must not overwrite the sort key when sorting by name).
+      orderBy: column === 'name' ? { name: desc ? 'desc' : 'asc' } : { [column]: desc ? 'desc' : 'asc', name: 'asc' },
       limit: q.perPage,
       offset: (q.page - 1) * q.perPage,
     });

@@ -1,0 +1,160 @@
+import { randomUUID } from 'node:crypto';
+import type { TestApiKey, TestSession } from '@ivoryos/testing';
+import { AccessAudit } from './access-audit';
+import { roleAllows, type AccessLevel } from './roles';
+import { startAuthTestGateway, type AuthTestGateway } from './testing/auth-test-gateway';
+
+/**
+ * Who may call what: one row per operation of the served OpenAPI document. A route missing here
+ * fails this test, and so does a row that disagrees with the route's @Access declaration.
+ */
+const EXPECTED: Record<string, AccessLevel> = {
+  'GET /api/health': 'public',
+  'GET /api/health/live': 'public',
+  'GET /api/health/ready': 'public',
+  'POST /api/auth/login': 'public',
+  'POST /api/auth/refresh': 'public',
+  'POST /api/auth/logout': 'viewer',
+  'GET /api/me': 'viewer',
+  'POST /api/users': 'admin',
+  'GET /api/users': 'admin',
+  'PATCH /api/users/{username}': 'admin',
+  'POST /api/api-keys': 'admin',
+  'GET /api/api-keys': 'admin',
+  'DELETE /api/api-keys/{id}': 'admin',
+  'GET /api/decks': 'viewer',
+  'GET /api/decks/{deck}': 'viewer',
+  'GET /api/decks/{deck}/proxy.ts': 'viewer',
+  'POST /api/decks/{deck}/instruments/{instrument}/{method}': 'operator',
+  'GET /api/control-steps': 'viewer',
+  'GET /api/control-steps/{id}': 'viewer',
+  'GET /api/workflows': 'viewer',
+  'POST /api/workflows': 'operator',
+  'POST /api/workflows/import': 'operator',
+  'POST /api/workflows/validate': 'operator',
+  'POST /api/workflows/render': 'operator',
+  'GET /api/workflows/{name}': 'viewer',
+  'PUT /api/workflows/{name}': 'operator',
+  'DELETE /api/workflows/{name}': 'operator',
+  'POST /api/workflows/{name}/save-as': 'operator',
+  'POST /api/workflows/{name}/finalize': 'operator',
+  'POST /api/workflows/{name}/register': 'operator',
+  'POST /api/workflows/{name}/validate': 'viewer',
+  'GET /api/workflows/{name}/code': 'viewer',
+  'GET /api/workflows/{name}/export': 'viewer',
+  'GET /api/runs': 'viewer',
+  'GET /api/runs/{id}': 'viewer',
+  'DELETE /api/runs/{id}': 'operator',
+  'GET /api/runs/{id}/steps': 'viewer',
+  'GET /api/runs/{id}/results': 'viewer',
+  'GET /api/runs/{id}/results.csv': 'viewer',
+  'GET /api/runs/{id}/steps.csv': 'viewer',
+};
+
+/** The deck path and query parameters name; the scoped key below is limited to another one. */
+const DECK = 'lab-a';
+const OTHER_DECK = 'lab-b';
+const TARGET_USER = 'table-target';
+
+interface Operation {
+  key: string;
+  method: string;
+  path: string;
+  operationId: string;
+  parameters: { name: string; in: string }[];
+  hasBody: boolean;
+}
+
+type Identity = 'anonymous' | 'viewer' | 'operator' | 'admin' | 'revoked key' | 'key of another deck';
+const IDENTITIES: Identity[] = ['anonymous', 'viewer', 'operator', 'admin', 'revoked key', 'key of another deck'];
+type Outcome = 401 | 403 | 'allowed';
+
+function expectedOutcome(identity: Identity, access: AccessLevel, op: Operation): Outcome {
+  if (access === 'public') return 'allowed';
+  if (identity === 'anonymous' || identity === 'revoked key') return 401;
+  if (identity === 'key of another deck') {
+    if (!roleAllows('operator', access)) return 403;
+    return op.parameters.some((p) => p.name === 'deck' && (p.in === 'path' || p.in === 'query')) ? 403 : 'allowed';
+  }
+  return roleAllows(identity, access) ? 'allowed' : 403;
+}
+
+function outcomeOf(status: number): Outcome {
+  return status === 401 || status === 403 ? status : 'allowed';
+}
+
+const PATH_VALUES: Record<string, string> = { deck: DECK, name: 'table-wf', username: TARGET_USER, instrument: 'deck.sdl', method: 'analyze' };
+
+function urlFor(op: Operation): string {
+  const path = op.path.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(name === 'id' ? randomUUID() : PATH_VALUES[name] ?? 'x'));
+  return op.parameters.some((p) => p.name === 'deck' && p.in === 'query') ? `${path}?deck=${DECK}` : path;
+}
+
+describe('access to every route in the OpenAPI document', () => {
+  let gw: AuthTestGateway;
+  let ops: Operation[];
+  let headers: Record<Identity, Record<string, string>>;
+
+  beforeAll(async () => {
+    gw = await startAuthTestGateway();
+    const { viewer, operator, admin } = await gw.auth.sessions();
+    await gw.auth.createUser({ role: 'viewer', username: TARGET_USER });
+    const revoked: TestApiKey = await gw.auth.apiKey(admin, { role: 'admin' });
+    await gw.auth.revokeApiKey(admin, revoked.id);
+    const scoped = await gw.auth.apiKey(admin, { role: 'operator', deck: OTHER_DECK });
+    const h = (s: TestSession | TestApiKey) => s.headers;
+    headers = { anonymous: {}, viewer: h(viewer), operator: h(operator), admin: h(admin), 'revoked key': h(revoked), 'key of another deck': h(scoped) };
+
+    const res = await fetch(`${gw.url}/api/docs-json`);
+    expect(res.status).toBe(200);
+    const doc = (await res.json()) as {
+      paths: Record<string, Record<string, { operationId: string; parameters?: { name: string; in: string }[]; requestBody?: unknown }>>;
+    };
+    ops = Object.entries(doc.paths).flatMap(([path, byMethod]) =>
+      Object.entries(byMethod).map(([method, op]) => ({
+        key: `${method.toUpperCase()} ${path}`, method: method.toUpperCase(), path, operationId: op.operationId,
+        parameters: op.parameters ?? [], hasBody: op.requestBody !== undefined,
+      })),
+    );
+  });
+  afterAll(() => gw.close());
+
+  it('has a row for every operation, and no row for an operation that is gone', () => {
+    const served = ops.map((o) => o.key);
+    expect(served.filter((k) => !(k in EXPECTED))).toEqual([]);
+    expect(Object.keys(EXPECTED).filter((k) => !served.includes(k))).toEqual([]);
+  });
+
+  it("matches each route's @Access declaration", () => {
+    const declared = new Map(gw.app.get(AccessAudit).routes().map((r) => [`${r.controller.replace(/Controller$/, '')}_${r.handler}`, r.access]));
+    const disagreements = ops
+      .filter((o) => o.key in EXPECTED && declared.get(o.operationId) !== EXPECTED[o.key])
+      .map((o) => `${o.key}: declared ${declared.get(o.operationId)}, table says ${EXPECTED[o.key]}`);
+    expect(disagreements).toEqual([]);
+  });
+
+  it('answers 401 without valid credentials, 403 beyond the role or deck, and neither otherwise', async () => {
+    const wrong: string[] = [];
+    for (const op of ops) {
+      const access = EXPECTED[op.key];
+      if (!access) continue;
+      for (const identity of IDENTITIES) {
+        const res = await fetch(`${gw.url}${urlFor(op)}`, {
+          method: op.method,
+          headers: { ...headers[identity], ...(op.hasBody ? { 'content-type': 'application/json' } : {}) },
+          body: op.hasBody ? '{}' : undefined,
+        });
+        await res.arrayBuffer();
+        const want = expectedOutcome(identity, access, op);
+        const got = outcomeOf(res.status);
+        if (got !== want) wrong.push(`${op.key} as ${identity}: expected ${want}, got ${res.status}`);
+        if (res.status === 401 && !res.headers.get('www-authenticate')) wrong.push(`${op.key} as ${identity}: 401 without WWW-Authenticate`);
+      }
+    }
+    expect(wrong).toEqual([]);
+  });
+
+  it('serves the docs without credentials', async () => {
+    expect((await fetch(`${gw.url}/api/docs`)).status).toBe(200);
+  });
+});

@@ -1,0 +1,75 @@
+import { Body, Controller, Get, HttpCode, HttpStatus, Inject, Post, Req, Res } from '@nestjs/common';
+import { ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags, ApiTooManyRequestsResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import type { CookieOptions, Request, Response } from 'express';
+import { CurrentActor, type AuthActor } from '../common/actor';
+import { GATEWAY_CONFIG, type GatewayConfig } from '../config/gateway-config';
+import { SESSION_COOKIE } from '../docs/openapi';
+import { Access } from './access.decorator';
+import { TooManyLoginFailures } from './auth-errors';
+import { AuthService } from './auth.service';
+import { LoginDto, RefreshDto, TokenResponse } from './dto/login.dto';
+import { MeResponse } from './dto/me-response.dto';
+import { TOKEN_TTL } from './tokens';
+
+@ApiTags('auth')
+@Controller('auth')
+export class AuthController {
+  constructor(
+    private readonly auth: AuthService,
+    @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
+  ) {}
+
+  @Post('login')
+  @Access('public')
+  @HttpCode(HttpStatus.OK)
+  @ApiOperation({ summary: 'Sign in: tokens for scripts, and the session cookie for browsers' })
+  @ApiOkResponse({ type: TokenResponse })
+  @ApiUnauthorizedResponse({ description: 'Wrong username or password' })
+  @ApiTooManyRequestsResponse({ description: 'Too many failures for this username from this address; see Retry-After' })
+  async login(@Body() body: LoginDto, @Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<TokenResponse> {
+    try {
+      const { tokens, sessionToken } = await this.auth.login(body.username, body.password, req.ip ?? req.socket.remoteAddress ?? 'unknown');
+      res.cookie(SESSION_COOKIE, sessionToken, { ...this.cookieOptions(), maxAge: TOKEN_TTL.session * 1000 });
+      return tokens;
+    } catch (err) {
+      if (err instanceof TooManyLoginFailures) res.setHeader('Retry-After', String(err.retryAfterSeconds));
+      throw err;
+    }
+  }
+
+  @Post('refresh')
+  @Access('public')
+  @HttpCode(HttpStatus.OK)
+  @ApiOperation({ summary: 'Trade a refresh token for a new access token and refresh token' })
+  @ApiOkResponse({ type: TokenResponse })
+  @ApiUnauthorizedResponse({ description: 'The refresh token is invalid, expired, or its user disabled' })
+  refresh(@Body() body: RefreshDto): Promise<TokenResponse> {
+    return this.auth.refresh(body.refreshToken);
+  }
+
+  @Post('logout')
+  @Access('viewer')
+  @HttpCode(HttpStatus.NO_CONTENT)
+  @ApiOperation({ summary: 'Sign out of the browser session (clears the session cookie)' })
+  @ApiNoContentResponse()
+  logout(@Res({ passthrough: true }) res: Response): void {
+    res.clearCookie(SESSION_COOKIE, this.cookieOptions());
+  }
+
+  private cookieOptions(): CookieOptions {
+    // Lax: sent on top-level navigation (links into the UI) but not on cross-site POSTs.
+    return { httpOnly: true, sameSite: 'lax', secure: this.config.production, path: '/' };
+  }
+}
+
+@ApiTags('auth')
+@Controller('me')
+export class MeController {
+  @Get()
+  @Access('viewer')
+  @ApiOperation({ summary: 'Who the credentials belong to: user or API key, role and deck' })
+  @ApiOkResponse({ type: MeResponse })
+  me(@CurrentActor() actor: AuthActor): MeResponse {
+    return { kind: actor.kind, id: actor.id, name: actor.name, role: actor.role, deck: actor.deck ?? null };
+  }
+}

@@ -1,0 +1,123 @@
+import { Body, Controller, Get, Header, HttpException, Param, Post, Query, Req, Res, UseFilters } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import type { JsonObject } from '@ivoryos/contracts';
+import { Access } from '../auth/access.decorator';
+import { TooManyLoginFailures } from '../auth/auth-errors';
+import { AuthService } from '../auth/auth.service';
+import { CurrentActor, type AuthActor } from '../common/actor';
+import { DomainError } from '../common/domain-errors';
+import { UuidParam } from '../common/param-pipes';
+import { ControlService } from '../control/control.service';
+import { SESSION_COOKIE } from '../docs/openapi';
+import { TOKEN_TTL } from '../auth/tokens';
+import { CompatAuthFilter } from './compat-auth.filter';
+
+/** Keys IvoryOS's control form sends that are not arguments of the method. */
+const CONTROL_KEYS = new Set(['hidden_name', 'hidden_wait', 'override_busy', 'csrf_token']);
+
+/**
+ * The routes IvoryOS's generated Python proxy files use, so they keep working unchanged against
+ * this gateway: form login with a session cookie, `GET /ivoryos/` as the session probe, and
+ * `POST /ivoryos/instruments/deck.<name>` with `{ hidden_name, ...kwargs }` → `{ success, output }`.
+ * The deck is the one that has the instrument (`?deck=` when several do).
+ */
+@ApiExcludeController()
+@Controller('ivoryos')
+@UseFilters(CompatAuthFilter)
+export class IvoryosCompatController {
+  constructor(
+    private readonly auth: AuthService,
+    private readonly control: ControlService,
+  ) {}
+
+  @Get()
+  @Access('viewer')
+  @Header('Content-Type', 'text/html; charset=utf-8')
+  home(@CurrentActor() actor: AuthActor): string {
+    return page('IvoryOS-TS', `<p>Signed in as ${escape(actor.name)} (${actor.role}). The API is at <a href="/api/docs">/api/docs</a>.</p>`);
+  }
+
+  @Get('auth/login')
+  @Access('public')
+  @Header('Content-Type', 'text/html; charset=utf-8')
+  loginPage(): string {
+    return page(
+      'Sign in',
+      '<form method="post" action="/ivoryos/auth/login"><label>Username <input name="username" autocomplete="username"></label> ' +
+        '<label>Password <input name="password" type="password" autocomplete="current-password"></label> <button>Sign in</button></form>',
+    );
+  }
+
+  @Post('auth/login')
+  @Access('public')
+  async login(@Body() body: unknown, @Req() req: Request, @Res() res: Response): Promise<void> {
+    const form = (body && typeof body === 'object' ? body : {}) as Record<string, unknown>;
+    const username = typeof form.username === 'string' ? form.username : '';
+    const password = typeof form.password === 'string' ? form.password : '';
+    try {
+      const { sessionToken } = await this.auth.login(username, password, req.ip ?? req.socket.remoteAddress ?? 'unknown');
+      res.cookie(SESSION_COOKIE, sessionToken, { httpOnly: true, sameSite: 'lax', path: '/', maxAge: TOKEN_TTL.session * 1000 });
+      res.redirect(302, '/ivoryos/');
+    } catch (err) {
+      if (err instanceof TooManyLoginFailures) {
+        res.setHeader('Retry-After', String(err.retryAfterSeconds));
+        res.status(429).type('text/plain').send(err.message);
+        return;
+      }
+      res.redirect(302, '/ivoryos/auth/login');
+    }
+  }
+
+  @Post('instruments/:instrument')
+  @Access('operator')
+  async call(
+    @Param('instrument') instrument: string,
+    @Query('deck') deckParam: string | undefined,
+    @Body() body: unknown,
+    @CurrentActor() actor: AuthActor,
+    @Res() res: Response,
+  ): Promise<void> {
+    const payload = (body && typeof body === 'object' && !Array.isArray(body) ? body : {}) as JsonObject;
+    const method = typeof payload.hidden_name === 'string' ? payload.hidden_name : undefined;
+    const kwargs = Object.fromEntries(Object.entries(payload).filter(([k]) => !CONTROL_KEYS.has(k)));
+    try {
+      if (!method) {
+        res.status(404).json({ success: false, error: 'Method None not found' });
+        return;
+      }
+      const deck = typeof deckParam === 'string' && deckParam ? deckParam : await this.control.deckWithInstrument(instrument);
+      const wait = !(payload.hidden_wait === false || payload.hidden_wait === 'false');
+      const result = await this.control.call({
+        deck, instrument, method, body: kwargs, calledBy: actor.name, wait,
+        override: payload.override_busy === true || payload.override_busy === 'true',
+      });
+      if (!wait) res.json({ status: 'task started', task_id: result.id });
+      else res.json(result.success ? { success: true, output: result.output } : { success: false, output: result.error });
+    } catch (err) {
+      if (!(err instanceof DomainError) && !(err instanceof HttpException)) throw err;
+      const status = err instanceof DomainError ? err.status : err.getStatus();
+      const message = err.message;
+      const error = status === 404 ? (/instrument/.test(message) ? 'Instrument not found' : `Method ${method} not found`) : message;
+      res.status(status).json({ success: false, error, output: status === 409 ? 'busy' : message, ...(err instanceof DomainError && err.errors ? { errors: err.errors } : {}) });
+    }
+  }
+
+  @Get('instruments/task/:id')
+  @Access('viewer')
+  async task(@Param('id', UuidParam) id: string): Promise<Record<string, unknown>> {
+    const s = await this.control.get(id);
+    return {
+      id: s.id, method_name: `${s.instrument}.${s.methodName}`, kwargs: s.kwargs, output: s.output,
+      run_error: s.status === 'failed' ? s.error : null, start_time: s.startedAt, end_time: s.endedAt,
+    };
+  }
+}
+
+function escape(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+function page(title: string, body: string): string {
+  return `<!doctype html><html><head><meta charset="utf-8"><title>${title}</title></head><body><h1>${title}</h1>${body}</body></html>`;
+}

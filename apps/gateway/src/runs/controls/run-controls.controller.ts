@@ -1,0 +1,73 @@
+import { Body, Controller, Get, HttpCode, HttpStatus, Param, Post } from '@nestjs/common';
+import { ApiAcceptedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Access } from '../../auth/access.decorator';
+import { CurrentActor, type AuthActor } from '../../common/actor';
+import { UuidParam } from '../../common/param-pipes';
+import { RunListResponse } from '../dto/run-response.dto';
+import { CommandResponse, InputAnswerDto, PromptAnswerDto, StopRunDto } from './control-run.dto';
+import { RunControlsService } from './run-controls.service';
+
+@ApiTags('runs')
+@Access('operator')
+@Controller()
+export class RunControlsController {
+  constructor(private readonly controls: RunControlsService) {}
+
+  @Post('runs/:id/pause')
+  @HttpCode(HttpStatus.ACCEPTED)
+  @ApiOperation({ summary: 'Pause at the next step boundary (the run shows paused once the agent has stopped)' })
+  @ApiAcceptedResponse({ type: CommandResponse })
+  pause(@Param('id', UuidParam) id: string, @CurrentActor() actor: AuthActor) {
+    return this.controls.control(id, { type: 'pause' }, actor);
+  }
+
+  @Post('runs/:id/resume')
+  @HttpCode(HttpStatus.ACCEPTED)
+  @ApiOperation({ summary: 'Resume a paused run, or answer a pause step' })
+  @ApiAcceptedResponse({ type: CommandResponse })
+  resume(@Param('id', UuidParam) id: string, @Body() body: PromptAnswerDto, @CurrentActor() actor: AuthActor) {
+    return this.controls.control(id, { type: 'resume', promptId: body.promptId }, actor);
+  }
+
+  @Post('runs/:id/retry')
+  @HttpCode(HttpStatus.ACCEPTED)
+  @ApiOperation({ summary: 'Run the failed or interrupted step again' })
+  @ApiAcceptedResponse({ type: CommandResponse })
+  retry(@Param('id', UuidParam) id: string, @Body() body: PromptAnswerDto, @CurrentActor() actor: AuthActor) {
+    return this.controls.control(id, { type: 'retry', promptId: body.promptId }, actor);
+  }
+
+  @Post('runs/:id/skip')
+  @HttpCode(HttpStatus.ACCEPTED)
+  @ApiOperation({ summary: 'Go on after the failed or interrupted step' })
+  @ApiAcceptedResponse({ type: CommandResponse })
+  skip(@Param('id', UuidParam) id: string, @Body() body: PromptAnswerDto, @CurrentActor() actor: AuthActor) {
+    return this.controls.control(id, { type: 'skip', promptId: body.promptId }, actor);
+  }
+
+  @Post('runs/:id/stop')
+  @HttpCode(HttpStatus.ACCEPTED)
+  @ApiOperation({ summary: "Stop after this iteration (cleanup by default) or now (no cleanup; the deck's safe_state runs)" })
+  @ApiAcceptedResponse({ type: CommandResponse })
+  stop(@Param('id', UuidParam) id: string, @Body() body: StopRunDto, @CurrentActor() actor: AuthActor) {
+    const when = body.when ?? 'after-iteration';
+    const stop = { when, cleanup: body.cleanup ?? when === 'after-iteration', continueQueue: body.continueQueue ?? true };
+    return this.controls.control(id, { type: 'stop', stop }, actor);
+  }
+
+  @Post('runs/:id/input')
+  @HttpCode(HttpStatus.ACCEPTED)
+  @ApiOperation({ summary: "Answer an input step with a value of its declared type" })
+  @ApiAcceptedResponse({ type: CommandResponse })
+  input(@Param('id', UuidParam) id: string, @Body() body: InputAnswerDto, @CurrentActor() actor: AuthActor) {
+    return this.controls.control(id, { type: 'input', promptId: body.promptId, value: body.value }, actor);
+  }
+
+  @Get('attention')
+  @Access('viewer')
+  @ApiOperation({ summary: 'Every run waiting for someone, oldest first' })
+  @ApiOkResponse({ type: RunListResponse })
+  attention(@CurrentActor() actor: AuthActor): Promise<RunListResponse> {
+    return this.controls.waiting(actor.deck);
+  }
+}

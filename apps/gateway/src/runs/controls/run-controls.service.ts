@@ -1,0 +1,165 @@
+import { EntityManager } from '@mikro-orm/postgresql';
+import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import type { Redis } from 'ioredis';
+import {
+  FINAL_RUN_STATUSES, STREAM_FIELD, streamKeys, type JsonValue, type PromptKind, type RunCommand, type RunCommandType, type RunStatus,
+} from '@ivoryos/contracts';
+import { Deck, RunCommandRecord, WorkflowRun } from '@ivoryos/db';
+import { convertValue } from '@ivoryos/workflow';
+import type { AuthActor } from '../../common/actor';
+import { BadInput, Conflict, NotFound, Unavailable } from '../../common/domain-errors';
+import { REDIS } from '../../redis/redis.module';
+import type { RunListResponse } from '../dto/run-response.dto';
+import { toRunSummary } from '../run-mapping';
+import type { CommandResponse } from './control-run.dto';
+
+const ANSWER_WAIT_MS = 3000;
+const RESEND_AFTER_MS = 5000;
+
+interface Rule {
+  statuses: RunStatus[];
+  /** When waiting, the prompt kinds this control answers. */
+  prompts?: PromptKind[];
+}
+
+/** Which controls make sense in which state (anything else is a 409 saying why). */
+const RULES: Record<RunCommandType, Rule> = {
+  pause: { statuses: ['running'] },
+  resume: { statuses: ['paused', 'waiting'], prompts: ['pause'] },
+  retry: { statuses: ['waiting'], prompts: ['error', 'interrupted'] },
+  skip: { statuses: ['waiting'], prompts: ['error', 'interrupted'] },
+  input: { statuses: ['waiting'], prompts: ['input'] },
+  stop: { statuses: ['running', 'paused', 'waiting'] },
+};
+
+export interface ControlRequest {
+  type: RunCommandType;
+  promptId?: string;
+  stop?: { when: 'after-iteration' | 'now'; cleanup: boolean; continueQueue: boolean };
+  value?: JsonValue;
+}
+
+/**
+ * Operator controls: a PostgreSQL row first (durable), then the deck's command stream. The agent
+ * answers each at a step boundary with a `command` event; unanswered ones are sent again.
+ */
+@Injectable()
+export class RunControlsService implements OnModuleInit, OnApplicationShutdown {
+  private readonly logger = new Logger(RunControlsService.name);
+  private resender?: NodeJS.Timeout;
+
+  constructor(
+    private readonly em: EntityManager,
+    @Inject(REDIS) private readonly redis: Redis,
+  ) {}
+
+  onModuleInit(): void {
+    this.resender = setInterval(() => void this.resendUnanswered(), RESEND_AFTER_MS);
+    this.resender.unref();
+  }
+
+  onApplicationShutdown(): void {
+    clearInterval(this.resender);
+  }
+
+  /** Runs waiting for someone (an error, a pause step, an input, an interrupted call), oldest first. */
+  async waiting(deckScope?: string): Promise<RunListResponse> {
+    const runs = await this.em.find(WorkflowRun, { status: 'waiting', ...(deckScope ? { deck: deckScope } : {}) }, { orderBy: { createdAt: 'asc' }, exclude: ['workflowSnapshot', 'checkpoint', 'parameters'] });
+    return { items: runs.map(toRunSummary), total: runs.length };
+  }
+
+  async control(runId: string, req: ControlRequest, actor: AuthActor): Promise<CommandResponse> {
+    const run = await this.em.findOne(WorkflowRun, { id: runId }, { fields: ['id', 'deck', 'status', 'waiting', 'metadata'] });
+    // A key limited to one deck does not see other decks' runs.
+    if (!run || (actor.deck && run.deck !== actor.deck)) throw new NotFound('run', runId);
+    await this.checkState(run, req);
+    let value: JsonValue | undefined;
+    if (req.type === 'input') {
+      const converted = convertValue(req.value ?? null, run.waiting?.inputType ?? 'str', run.waiting?.choices?.map((c) => ({ name: String(c), value: c as string })));
+      if (!converted.ok) throw BadInput.field('value', converted.error);
+      value = converted.value;
+    }
+    const promptId = req.promptId ?? (RULES[req.type].prompts ? run.waiting?.promptId ?? null : null);
+    const record = this.em.create(RunCommandRecord, {
+      runId, deck: run.deck, type: req.type, promptId,
+      payload: req.type === 'stop' ? (req.stop as unknown as JsonValue) : req.type === 'input' ? { value: value ?? null } : null,
+      issuedBy: actor.name,
+    });
+    // Stopping without continuing the queue pauses the deck's queue, in the same commit.
+    if (req.type === 'stop' && req.stop && !req.stop.continueQueue) await this.em.nativeUpdate(Deck, { name: run.deck }, { queuePaused: true });
+    await this.em.flush();
+    try {
+      await this.send(record);
+    } catch (err) {
+      // The row stays: the resender delivers it once Redis is back.
+      this.logger.warn(`command ${record.id} not sent yet: ${err instanceof Error ? err.message : String(err)}`);
+      throw new Unavailable('Redis is unavailable; the control is recorded and will be delivered when it returns');
+    }
+    return this.awaitAnswer(record);
+  }
+
+  private async checkState(run: Pick<WorkflowRun, 'id' | 'status' | 'waiting'>, req: ControlRequest): Promise<void> {
+    const rule = RULES[req.type];
+    if (req.promptId && run.waiting?.promptId !== req.promptId) {
+      const answer = await this.em.findOne(RunCommandRecord, { runId: run.id, promptId: req.promptId, outcome: 'applied' }, { orderBy: { issuedAt: 'asc' } });
+      throw new Conflict(
+        answer ? `prompt ${req.promptId} was already answered (${answer.type}) by ${answer.issuedBy}` : `prompt ${req.promptId} is not the run's current prompt`,
+        [{ path: 'promptId', message: 'is not the current prompt' }],
+      );
+    }
+    if (!rule.statuses.includes(run.status)) {
+      throw new Conflict(`cannot ${req.type} a run that is ${run.status}${run.status === 'queued' ? ' (cancel a queued run instead)' : ''}`);
+    }
+    if (run.status === 'waiting' && rule.prompts && !(run.waiting && rule.prompts.includes(run.waiting.kind))) {
+      throw new Conflict(`cannot ${req.type}: the run waits for ${run.waiting ? `${run.waiting.kind} (${run.waiting.message})` : 'an answer'}`);
+    }
+    if (req.type === 'stop' && req.stop?.when === 'now' && req.stop.cleanup) {
+      throw BadInput.field('cleanup', 'a stop now skips cleanup; stop after the iteration to run it');
+    }
+  }
+
+  private async send(record: RunCommandRecord): Promise<void> {
+    const command: RunCommand = {
+      commandId: record.id, runId: record.runId, type: record.type, promptId: record.promptId,
+      stop: record.type === 'stop' ? (record.payload as unknown as RunCommand['stop']) : null,
+      value: record.type === 'input' ? (record.payload as { value: JsonValue }).value : undefined,
+      issuedBy: record.issuedBy, issuedAt: record.issuedAt.toISOString(),
+    };
+    await this.redis.xadd(streamKeys.commands(record.deck), 'MAXLEN', '~', '10000', '*', STREAM_FIELD, JSON.stringify(command));
+    await this.em.fork().nativeUpdate(RunCommandRecord, { id: record.id }, { sentAt: new Date() });
+  }
+
+  private async awaitAnswer(record: RunCommandRecord): Promise<CommandResponse> {
+    const deadline = Date.now() + ANSWER_WAIT_MS;
+    for (;;) {
+      const row = await this.em.fork().findOne(RunCommandRecord, { id: record.id }, { fields: ['answeredAt', 'outcome', 'reason'] });
+      if (row?.answeredAt) {
+        return { commandId: record.id, type: record.type, answered: true, outcome: row.outcome ?? undefined, ...(row.reason ? { reason: row.reason } : {}) };
+      }
+      if (Date.now() > deadline) return { commandId: record.id, type: record.type, answered: false };
+      await new Promise((r) => setTimeout(r, 25));
+    }
+  }
+
+  /** Commands the agent has not answered (it was away, or Redis lost them) go out again; it ignores repeats. */
+  private async resendUnanswered(): Promise<void> {
+    try {
+      const stale = await this.em.fork().find(RunCommandRecord, {
+        answeredAt: null, issuedAt: { $gt: new Date(Date.now() - 24 * 3600_000) },
+        $or: [{ sentAt: null }, { sentAt: { $lt: new Date(Date.now() - RESEND_AFTER_MS) } }],
+      }, { limit: 100 });
+      if (!stale.length) return;
+      const runs = await this.em.fork().find(WorkflowRun, { id: { $in: [...new Set(stale.map((c) => c.runId))] } }, { fields: ['id', 'status'] });
+      const ended = new Set(runs.filter((r) => FINAL_RUN_STATUSES.includes(r.status)).map((r) => r.id));
+      for (const c of stale) {
+        if (ended.has(c.runId) || !runs.some((r) => r.id === c.runId)) {
+          await this.em.fork().nativeUpdate(RunCommandRecord, { id: c.id, answeredAt: null }, { answeredAt: new Date(), outcome: 'refused', reason: 'the run ended before the agent received it' });
+        } else {
+          await this.send(c);
+        }
+      }
+    } catch (err) {
+      this.logger.debug(`resend: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+}

@@ -1,0 +1,100 @@
+import { EntityManager, LockMode } from '@mikro-orm/postgresql';
+import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { jobNames, type RunJob, type RunStatus } from '@ivoryos/contracts';
+import { Deck, WorkflowRun } from '@ivoryos/db';
+import { DeckQueues } from '../../control/deck-queues.service';
+import { DeckRegistryService } from '../../decks/deck-registry.service';
+import { RunUpdates } from '../ingest/run-updates';
+
+/** Run states in which a run holds its deck. */
+export const HOLDING_STATUSES: RunStatus[] = ['running', 'paused', 'waiting'];
+const SWEEP_MS = 5000;
+
+/**
+ * Hands the head of a deck's queue to its agent when the deck is free: queue order and the paused
+ * flag live in PostgreSQL, so reordering is a row update and a Redis wipe loses no queue. The deck
+ * row is locked while deciding, so two gateway replicas never hand over two runs at once.
+ */
+@Injectable()
+export class RunDispatcher implements OnModuleInit, OnApplicationShutdown {
+  private readonly logger = new Logger(RunDispatcher.name);
+  private readonly inFlight = new Map<string, Promise<void>>();
+  private sweeper?: NodeJS.Timeout;
+
+  constructor(
+    private readonly em: EntityManager,
+    private readonly queues: DeckQueues,
+    private readonly registry: DeckRegistryService,
+    private readonly updates: RunUpdates,
+  ) {}
+
+  onModuleInit(): void {
+    this.updates.committed.subscribe((u) => {
+      if (u.statusChanged && !HOLDING_STATUSES.includes(u.status) && u.status !== 'queued') this.kick(u.deck);
+    });
+    this.registry.cameOnline.subscribe((deck) => this.kick(deck));
+    // Covers triggers lost to a crash between commit and hand-over.
+    this.sweeper = setInterval(() => void this.sweep(), SWEEP_MS);
+    this.sweeper.unref();
+  }
+
+  onApplicationShutdown(): void {
+    clearInterval(this.sweeper);
+  }
+
+  /** Try to start the deck's next run; never throws (logged), callers need not wait. */
+  kick(deck: string): void {
+    const previous = this.inFlight.get(deck) ?? Promise.resolve();
+    const next = previous.then(() => this.dispatch(deck)).catch((err: Error) => this.logger.warn(`dispatch ${deck}: ${err.message}`));
+    this.inFlight.set(deck, next);
+    void next.finally(() => {
+      if (this.inFlight.get(deck) === next) this.inFlight.delete(deck);
+    });
+  }
+
+  /** Waits for pending dispatches of a deck (tests and shutdown). */
+  async settled(deck: string): Promise<void> {
+    await this.inFlight.get(deck);
+  }
+
+  private async dispatch(deckName: string): Promise<void> {
+    const head = await this.em.fork().transactional(async (em) => {
+      const deck = await em.findOne(Deck, { name: deckName }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+      if (!deck || deck.queuePaused || !this.registry.isOnline(deck)) return null;
+      const holding = await em.count(WorkflowRun, {
+        deck: deckName,
+        $or: [{ status: { $in: HOLDING_STATUSES } }, { status: 'queued', dispatchedAt: { $ne: null } }],
+      });
+      if (holding) return null;
+      const run = await em.findOne(WorkflowRun, { deck: deckName, status: 'queued', dispatchedAt: null }, { orderBy: { position: 'asc', createdAt: 'asc' } });
+      if (!run) return null;
+      run.dispatchedAt = new Date();
+      return run;
+    });
+    if (!head) return;
+    const job: RunJob = {
+      runId: head.id, deck: head.deck, name: head.name, workflow: head.workflowSnapshot, mode: head.mode, repeat: head.repeat,
+      parameters: head.parameters, batchSize: head.batchSize, onError: head.onError, schemaHash: null, submittedBy: head.startedBy ?? '',
+      resume: head.lastSeq > 0 && head.checkpoint ? { checkpoint: head.checkpoint, lastSeq: head.lastSeq } : null,
+    };
+    try {
+      await this.queues.queue(deckName).add(jobNames.runAccept, job, { jobId: head.id, attempts: 1, removeOnComplete: { age: 86_400 }, removeOnFail: { age: 86_400 } });
+      this.logger.log(`run ${head.id} handed to deck ${deckName}`);
+    } catch (err) {
+      // Not delivered: free the deck again so the next kick or sweep retries.
+      await this.em.fork().nativeUpdate(WorkflowRun, { id: head.id, status: 'queued' }, { dispatchedAt: null });
+      throw err;
+    }
+  }
+
+  private async sweep(): Promise<void> {
+    try {
+      const rows = await this.em.fork().getConnection().execute<{ deck: string }[]>(
+        "select distinct deck from workflow_run where status = 'queued' and dispatched_at is null",
+      );
+      for (const { deck } of rows) this.kick(deck);
+    } catch (err) {
+      this.logger.warn(`sweep: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+}

@@ -1,0 +1,80 @@
+import { EntityManager, LockMode } from '@mikro-orm/postgresql';
+import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import type { Redis } from 'ioredis';
+import { channelNames, streamKeys, type AgentMessage, type EventEnvelope } from '@ivoryos/contracts';
+import { WorkflowRun } from '@ivoryos/db';
+import { AgentMessageRouter } from '../../decks/agent-messages';
+import { REDIS } from '../../redis/redis.module';
+import { applyEvent, openCursor, type RunCursor } from './apply-event';
+import { RunUpdates, type RunUpdate } from './run-updates';
+
+type RunEventMessage = Extract<AgentMessage, { kind: 'run-event' }>;
+
+/**
+ * Applies agents' run events to PostgreSQL: in seq order per run, each exactly once (a seq at or
+ * below the run's last one is a re-send and is skipped), a whole batch in one transaction.
+ * After the commit it tells the agent how far it got, so the agent can trim its journal.
+ */
+@Injectable()
+export class RunEventIngestor implements OnModuleInit {
+  private readonly logger = new Logger(RunEventIngestor.name);
+
+  constructor(
+    private readonly em: EntityManager,
+    private readonly router: AgentMessageRouter,
+    private readonly updates: RunUpdates,
+    @Inject(REDIS) private readonly redis: Redis,
+  ) {}
+
+  onModuleInit(): void {
+    this.router.onRunEvents((messages) => this.ingest(messages.map((m: RunEventMessage) => m.envelope)));
+  }
+
+  /** Returns how many leading envelopes are done; it stops before a gap in a run's seq. */
+  async ingest(envelopes: EventEnvelope[]): Promise<number> {
+    const applied = new Map<string, { cursor: RunCursor; events: EventEnvelope[]; statusBefore: string }>();
+    let done = 0;
+    await this.em.fork().transactional(async (em) => {
+      const runIds = [...new Set(envelopes.map((e) => e.runId))].filter(isUuid);
+      const runs = runIds.length ? await em.find(WorkflowRun, { id: { $in: runIds } }, { lockMode: LockMode.PESSIMISTIC_WRITE }) : [];
+      const byId = new Map(runs.map((r) => [r.id, r]));
+      for (const env of envelopes) {
+        const run = byId.get(env.runId);
+        if (!run) {
+          this.logger.warn(`event ${env.runId}#${env.seq} for an unknown run; dropped`);
+          done++;
+          continue;
+        }
+        if (env.seq <= run.lastSeq) {
+          done++; // re-sent, already applied
+          continue;
+        }
+        if (env.seq !== run.lastSeq + 1) {
+          this.logger.warn(`run ${run.id}: event ${env.seq} arrived before ${run.lastSeq + 1}; waiting for the missing ones`);
+          break;
+        }
+        let entry = applied.get(run.id);
+        if (!entry) applied.set(run.id, (entry = { cursor: await openCursor(em, run), events: [], statusBefore: run.status }));
+        await applyEvent(em, entry.cursor, env);
+        entry.events.push(env);
+        done++;
+      }
+    });
+    for (const { cursor, events, statusBefore } of applied.values()) {
+      const run = cursor.run;
+      await this.redis.hset(streamKeys.confirmed(run.deck), run.id, String(run.lastSeq)).catch((err: Error) => this.logger.warn(`confirming ${run.id}: ${err.message}`));
+      const update: RunUpdate = {
+        runId: run.id, deck: run.deck, name: run.name, events, status: run.status, statusChanged: run.status !== statusBefore, lastSeq: run.lastSeq,
+      };
+      this.updates.committed.next(update);
+      await this.redis
+        .publish(channelNames.runUpdates, JSON.stringify({ runId: run.id, deck: run.deck, lastSeq: run.lastSeq }))
+        .catch((err: Error) => this.logger.debug(`publishing update of ${run.id}: ${err.message}`));
+    }
+    return done;
+  }
+}
+
+function isUuid(s: string): boolean {
+  return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(s);
+}

@@ -1,0 +1,25 @@
+import { Injectable } from '@nestjs/common';
+import { Subject } from 'rxjs';
+import type { EventEnvelope, RunStatus } from '@ivoryos/contracts';
+
+/** What one committed ingestion batch changed for one run. */
+export interface RunUpdate {
+  runId: string;
+  deck: string;
+  name: string;
+  /** Events applied, in seq order. */
+  events: EventEnvelope[];
+  /** Status after the batch, and whether the batch changed it. */
+  status: RunStatus;
+  statusChanged: boolean;
+  lastSeq: number;
+}
+
+/**
+ * In-process notifications after an ingestion commit: the dispatcher, live views, webhooks and
+ * file mirrors subscribe here. Nothing here is a source of truth: all of them read PostgreSQL.
+ */
+@Injectable()
+export class RunUpdates {
+  readonly committed = new Subject<RunUpdate>();
+}

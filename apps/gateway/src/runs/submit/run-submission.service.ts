@@ -1,0 +1,131 @@
+import { EntityManager } from '@mikro-orm/postgresql';
+import { Injectable } from '@nestjs/common';
+import type {
+  Choice, DeckSchema, FieldError, ParameterRow, TypeDescriptor, WorkflowAction, WorkflowDocument,
+} from '@ivoryos/contracts';
+import { Workflow, WorkflowRun } from '@ivoryos/db';
+import { convertParameterRows, parseConfigCsv, validateWorkflow, type ParameterInfo } from '@ivoryos/workflow';
+import { AccessDenied } from '../../auth/auth-errors';
+import type { AuthActor } from '../../common/actor';
+import { BadInput, Conflict, NotFound } from '../../common/domain-errors';
+import { DecksService } from '../../decks/decks.service';
+import { toDocument } from '../../workflows/workflow-document';
+import { RunDispatcher } from '../dispatch/run-dispatcher';
+import type { SubmitRunDto, SubmitRunResponse } from './submit-run.dto';
+
+@Injectable()
+export class RunSubmissionService {
+  constructor(
+    private readonly em: EntityManager,
+    private readonly decks: DecksService,
+    private readonly dispatcher: RunDispatcher,
+  ) {}
+
+  /**
+   * Queue a run of a saved workflow: validated against the deck's registered schema first (every
+   * problem at once), its parameter rows converted by type, and an immutable snapshot kept.
+   */
+  async submit(dto: SubmitRunDto, csv: string | undefined, actor: AuthActor, idempotencyKey?: string): Promise<SubmitRunResponse> {
+    const key = idempotencyKey ? `${actor.kind}:${actor.name}:${idempotencyKey}` : null;
+    if (key) {
+      const earlier = await this.em.findOne(WorkflowRun, { idempotencyKey: key }, { fields: ['id', 'deck', 'position', 'status'] });
+      if (earlier) return { id: earlier.id, status: 'queued', position: await this.queuePosition(earlier) };
+    }
+    const wf = await this.em.findOne(Workflow, { name: dto.workflow });
+    if (!wf) throw new NotFound('workflow', dto.workflow, 'workflow');
+    const deckName = dto.deck ?? wf.deck;
+    if (!deckName) throw BadInput.field('deck', 'the workflow names no deck; say which deck to run it on');
+    if (actor.deck && deckName !== actor.deck) throw new AccessDenied(`This API key is limited to deck '${actor.deck}', not '${deckName}'`);
+    const deck = await this.decks.find(deckName);
+    if (!deck.schema) throw new Conflict(`deck '${deckName}' has not registered its instruments yet`, [{ path: 'deck', message: 'has no registered schema' }]);
+
+    const snapshot = await this.snapshot(toDocument(wf), deckName);
+    const validation = validateWorkflow(snapshot, deck.schema);
+    if (!validation.valid) {
+      const errors = validation.errors.map((e) => ({
+        // The step is named by its id within the phase, as the validate endpoint reports it.
+        path: `workflow.${e.phase}${e.stepId !== null && e.stepId !== undefined ? `[${e.stepId}]` : ''}${e.field ? `.${e.field}` : ''}`,
+        message: e.message,
+      }));
+      throw new BadInput(`Workflow '${wf.name}' cannot run on deck '${deckName}': ${errors.length} problem(s), first: ${errors[0].message}`, errors);
+    }
+    const rows = this.rows(dto, csv, validation.parameters, deck.schema);
+    const position = ((await this.em.getConnection().execute<{ max: number | null }[]>(
+      'select max(position) as max from workflow_run where deck = ? and status = ?', [deckName, 'queued'],
+    ))[0]?.max ?? 0) + 1;
+    const run = this.em.create(WorkflowRun, {
+      name: dto.name ?? wf.name, deck: deckName, workflowName: wf.name, workflowSnapshot: snapshot,
+      mode: rows ? 'parameters' : 'repeat', repeat: dto.repeat ?? 1, parameters: rows, batchSize: dto.batchSize ?? 1,
+      onError: dto.onError ?? 'wait', notify: dto.notify ?? null, externalId: dto.externalId ?? null, metadata: dto.metadata ?? null,
+      startedBy: actor.name, startedByKind: actor.kind === 'key' ? 'key' : 'user', idempotencyKey: key, position,
+    });
+    await this.em.flush();
+    this.dispatcher.kick(deckName);
+    return { id: run.id, status: 'queued', position: await this.queuePosition(run) };
+  }
+
+  private rows(dto: SubmitRunDto, csv: string | undefined, params: ParameterInfo[], schema: DeckSchema): ParameterRow[] | null {
+    const columns = params.map((p) => ({ name: p.name, type: p.type, choices: choicesFor(p.type, schema) }));
+    const names = params.map((p) => p.name).join(', ');
+    if (csv !== undefined && dto.parameters) throw BadInput.field('parameters', 'send the rows either as parameters or as a CSV file, not both');
+    if (!params.length) {
+      if (csv !== undefined || dto.parameters) throw BadInput.field(csv !== undefined ? 'file' : 'parameters', 'the workflow has no run parameters; use repeat');
+      return null;
+    }
+    if (dto.repeat !== undefined) throw BadInput.field('repeat', `repeat is for workflows without run parameters; this one takes ${names} (one row per sample)`);
+    let result: { rows: ParameterRow[]; errors: FieldError[] };
+    let prefix: string;
+    if (csv !== undefined) {
+      result = parseConfigCsv(csv, { parameters: columns });
+      prefix = 'file';
+    } else if (dto.parameters) {
+      result = convertParameterRows(dto.parameters, columns);
+      result = { ...result, errors: result.errors.map((e) => ({ ...e, path: e.path.replace(/^rows/, '') })) };
+      prefix = 'parameters';
+    } else {
+      throw BadInput.field('parameters', `the workflow has run parameters (${names}): send one row per sample, or a CSV file`);
+    }
+    if (result.errors.length) {
+      const errors = result.errors.map((e) => ({ path: `${prefix}${e.path.startsWith('[') ? '' : '.'}${e.path}`, message: e.message }));
+      throw new BadInput(`Parameter rows are not valid: ${errors[0].path} ${errors[0].message}`, errors);
+    }
+    if (!result.rows.length) throw BadInput.field(prefix, 'holds no rows');
+    return result.rows;
+  }
+
+  /** Registered workflows embedded by name only are copied in now, so the run never changes later. */
+  private async snapshot(doc: WorkflowDocument, deck: string): Promise<WorkflowDocument> {
+    const copy = structuredClone(doc);
+    const fill = async (actions: WorkflowAction[], depth: number): Promise<void> => {
+      for (const a of actions) {
+        if (a.instrument !== 'workflows') continue;
+        if (!a.workflow?.length && depth < 8) {
+          const sub = await this.em.findOne(Workflow, { name: a.action, registered: true, deck });
+          if (sub) a.workflow = structuredClone(sub.scriptDict.script);
+        }
+        if (a.workflow) await fill(a.workflow, depth + 1);
+      }
+    };
+    for (const phase of ['prep', 'script', 'cleanup'] as const) await fill(copy.script_dict[phase], 0);
+    return copy;
+  }
+
+  private async queuePosition(run: Pick<WorkflowRun, 'deck' | 'position'>): Promise<number> {
+    if (run.position === null) return 0;
+    return this.em.count(WorkflowRun, { deck: run.deck, status: 'queued', position: { $lte: run.position } });
+  }
+}
+
+function choicesFor(type: TypeDescriptor, schema: DeckSchema): Choice[] | undefined {
+  const wanted = (Array.isArray(type) ? type : [type]).find((t) => t.startsWith('Enum:') || t.startsWith('Literal:'));
+  if (!wanted) return undefined;
+  for (const inst of Object.values(schema.instruments)) {
+    for (const action of Object.values(inst.actions)) {
+      for (const p of action.params) {
+        if ((Array.isArray(p.type) ? p.type : [p.type]).includes(wanted) && p.choices) return p.choices;
+      }
+    }
+  }
+  return undefined;
+}
+

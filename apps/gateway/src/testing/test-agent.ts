@@ -1,0 +1,73 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { randomBytes } from 'node:crypto';
+
+const root = resolve(__dirname, '..', '..', '..', '..');
+const CLI = join(root, 'dist/apps/deck-agent/src/cli.js');
+const DEMO_DECK = join(root, 'examples/decks/abstract_sdl.ts');
+
+export interface TestAgent {
+  deck: string;
+  callLog: string;
+  dataDir: string;
+  proc: ChildProcess;
+  output(): string;
+  /** Lines of the demo deck's call log (kept outside the agent): one per driver call started. */
+  calls(): string[];
+  start(): void;
+  kill(signal?: NodeJS.Signals): Promise<void>;
+}
+
+/**
+ * The real deck agent as its own OS process (the built CLI), serving the simulated demo deck
+ * under a unique name, on the given Redis.
+ */
+export function startTestAgent(opts: { redisUrl: string; deck?: string; env?: Record<string, string> }): TestAgent {
+  if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run npm run build first (npm test does)`);
+  const deck = opts.deck ?? `t_${randomBytes(4).toString('hex')}`;
+  const dataDir = mkdtempSync(join(tmpdir(), 'ivoryos-agent-'));
+  const callLog = join(dataDir, 'sim-calls.log');
+  let out = '';
+  const agent: TestAgent = {
+    deck, callLog, dataDir,
+    proc: undefined as unknown as ChildProcess,
+    output: () => out,
+    calls: () => (existsSync(callLog) ? readFileSync(callLog, 'utf8').split('\n').filter(Boolean) : []),
+    start() {
+      const env = {
+        ...process.env, REDIS_URL: opts.redisUrl, IVORYOS_DATA_DIR: dataDir, IVORYOS_HEARTBEAT_MS: '200', IVORYOS_SIM_DELAY_MS: '0',
+        IVORYOS_SIM_CALL_LOG: callLog, LOG_LEVEL: 'warn', ...opts.env,
+      };
+      agent.proc = spawn(process.execPath, [CLI, DEMO_DECK, '--name', deck], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+      agent.proc.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+      agent.proc.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+    },
+    async kill(signal: NodeJS.Signals = 'SIGTERM') {
+      const p = agent.proc;
+      if (!p || p.exitCode !== null || p.signalCode !== null) return;
+      const exited = new Promise((r) => p.once('exit', r));
+      p.kill(signal);
+      await exited;
+    },
+  };
+  agent.start();
+  return agent;
+}
+
+/** Poll until `fn` returns a value (not undefined) or the time is up. */
+export async function waitFor<T>(fn: () => Promise<T | undefined> | T | undefined, timeoutMs: number, what: string): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await fn();
+      if (v !== undefined) return v;
+    } catch (err) {
+      last = err;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? ` (last error: ${String(last)})` : ''}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
