@@ -1,3 +1,4 @@
+import { RequestMethod } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import cookieParser from 'cookie-parser';
@@ -25,7 +26,8 @@ export async function createGatewayApp(config: GatewayConfig): Promise<NestExpre
   app.enableCors({ origin: origins.length ? origins : false, credentials: true });
   app.use(cookieParser());
   installBodyParsing(app, config.env.IVORYOS_BODY_LIMIT);
-  app.setGlobalPrefix('api');
+  // IvoryOS's own paths stay as they are, so its generated proxy files work unchanged.
+  app.setGlobalPrefix('api', { exclude: [{ path: 'ivoryos', method: RequestMethod.ALL }, { path: 'ivoryos/{*path}', method: RequestMethod.ALL }] });
   app.useGlobalPipes(createValidationPipe());
   app.enableShutdownHooks();
   serveDocs(app, buildOpenApi(app, config.version));

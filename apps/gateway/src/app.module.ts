@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { AuthModule } from './auth/auth.module';
 import { AllExceptionsFilter } from './common/exception.filter';
 import { GATEWAY_CONFIG, type GatewayConfig } from './config/gateway-config';
+import { CompatModule } from './compat/compat.module';
 import { ControlModule } from './control/control.module';
 import { DatabaseModule } from './database/database.module';
 import { DecksModule } from './decks/decks.module';
@@ -49,6 +50,7 @@ export class AppModule {
         HealthModule,
         DecksModule,
         ControlModule,
+        CompatModule,
         WorkflowsModule,
         RunsModule,
       ],

@@ -33,6 +33,6 @@ import { UsersService } from './users.service';
     AuthService, TokenService, LoginThrottle, UsersService, ApiKeysService, AccessAudit, FirstAdmin,
     { provide: APP_GUARD, useClass: AuthGuard },
   ],
-  exports: [AccessAudit],
+  exports: [AccessAudit, AuthService],
 })
 export class AuthModule {}

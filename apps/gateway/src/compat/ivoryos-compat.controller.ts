@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Header, HttpException, Param, Post, Query, Req, Res, UseFilters } from '@nestjs/common';
+import { Body, Controller, Get, Header, HttpException, Inject, Param, Post, Query, Req, Res, UseFilters } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import type { JsonObject } from '@ivoryos/contracts';
@@ -8,6 +8,7 @@ import { AuthService } from '../auth/auth.service';
 import { CurrentActor, type AuthActor } from '../common/actor';
 import { DomainError } from '../common/domain-errors';
 import { UuidParam } from '../common/param-pipes';
+import { GATEWAY_CONFIG, type GatewayConfig } from '../config/gateway-config';
 import { ControlService } from '../control/control.service';
 import { SESSION_COOKIE } from '../docs/openapi';
 import { TOKEN_TTL } from '../auth/tokens';
@@ -29,6 +30,7 @@ export class IvoryosCompatController {
   constructor(
     private readonly auth: AuthService,
     private readonly control: ControlService,
+    @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
   ) {}
 
   @Get()
@@ -57,7 +59,7 @@ export class IvoryosCompatController {
     const password = typeof form.password === 'string' ? form.password : '';
     try {
       const { sessionToken } = await this.auth.login(username, password, req.ip ?? req.socket.remoteAddress ?? 'unknown');
-      res.cookie(SESSION_COOKIE, sessionToken, { httpOnly: true, sameSite: 'lax', path: '/', maxAge: TOKEN_TTL.session * 1000 });
+      res.cookie(SESSION_COOKIE, sessionToken, { httpOnly: true, sameSite: 'lax', secure: this.config.production, path: '/', maxAge: TOKEN_TTL.session * 1000 });
       res.redirect(302, '/ivoryos/');
     } catch (err) {
       if (err instanceof TooManyLoginFailures) {
@@ -92,8 +94,8 @@ export class IvoryosCompatController {
         deck, instrument, method, body: kwargs, calledBy: actor.name, wait,
         override: payload.override_busy === true || payload.override_busy === 'true',
       });
-      if (!wait) res.json({ status: 'task started', task_id: result.id });
-      else res.json(result.success ? { success: true, output: result.output } : { success: false, output: result.error });
+      if (!wait) res.status(200).json({ status: 'task started', task_id: result.id });
+      else res.status(200).json(result.success ? { success: true, output: result.output } : { success: false, output: result.error });
     } catch (err) {
       if (!(err instanceof DomainError) && !(err instanceof HttpException)) throw err;
       const status = err instanceof DomainError ? err.status : err.getStatus();
