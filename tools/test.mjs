@@ -38,7 +38,7 @@ if (missing.length) {
 }
 
 let ok = true;
-ok = run('project graph', ['node_modules/nx/bin/nx.js', 'show', 'projects', '--json']) && ok;
+ok = run('project graph', ['node_modules/nx/dist/bin/nx.js', 'show', 'projects', '--json']) && ok;
 ok = run('lint (eslint + Nx module boundaries)', ['node_modules/eslint/bin/eslint.js', '.', '--max-warnings=0']) && ok;
 ok = run('type check', ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.json', '--noEmit']) && ok;
 ok = run('build', ['tools/build.mjs']) && ok;

@@ -136,7 +136,6 @@ describe('decks and direct control with a real agent', () => {
     const dir = mkdtempSync(join(tmpdir(), 'ivoryos-proxy-'));
     const js = ts.transpileModule(res.text, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 } });
     writeFileSync(join(dir, 'proxy.js'), js.outputText);
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     const proxy = require(join(dir, 'proxy.js')) as { connect(o: { baseUrl: string; token: string }): Record<string, Record<string, (...a: unknown[]) => Promise<unknown>>>; IvoryosCallError: new () => Error };
     const deck = proxy.connect({ baseUrl: gw.url, token: gw.adminToken });
     expect(typeof (await deck.sdl.analyze(1, 2))).toBe('number');

@@ -81,8 +81,10 @@ describe('run records API', () => {
     const seen: number[] = [];
     let cursor: string | null = null;
     do {
-      const q: string = `phase=cleanup&limit=10${cursor ? `&cursor=${cursor}` : ''}`;
-      const { body } = await api.get(`/api/runs/${id}/steps?${q}`).expect(200);
+      const page: { body: { items: { stepIndex: number }[]; nextCursor: string | null } } = await api
+        .get(`/api/runs/${id}/steps?phase=cleanup&limit=10${cursor ? `&cursor=${cursor}` : ''}`)
+        .expect(200);
+      const { body } = page;
       seen.push(...body.items.map((s: { stepIndex: number }) => s.stepIndex));
       cursor = body.nextCursor;
     } while (cursor);

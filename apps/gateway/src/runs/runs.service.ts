@@ -51,7 +51,7 @@ export class RunsService {
     const rows = await this.stepRows(where, q.limit + 1);
     const page = rows.slice(0, q.limit);
     return {
-      items: page.map((s) => toStepResponse(s, phaseById.get(String(s.phase))!)),
+      items: page.flatMap((s) => withPhase(s, phaseById)),
       nextCursor: rows.length > q.limit ? String(page[page.length - 1].id) : null,
     };
   }
@@ -67,7 +67,7 @@ export class RunsService {
   async allSteps(id: string, deckScope?: string): Promise<StepResponse[]> {
     await this.find(id, deckScope);
     const phaseById = new Map((await this.phaseRows(id)).map((p) => [String(p.id), p]));
-    return (await this.stepRows({ runId: id })).map((s) => toStepResponse(s, phaseById.get(String(s.phase))!));
+    return (await this.stepRows({ runId: id })).flatMap((s) => withPhase(s, phaseById));
   }
 
   async remove(id: string, deckScope?: string): Promise<void> {
@@ -101,4 +101,10 @@ export class RunsService {
       .orderBy({ id: 'asc' })
       .execute('all', true)) as unknown as PhaseRow[];
   }
+}
+
+/** A step with its phase's name and index; a row whose phase is gone (cannot happen: cascade) is left out. */
+function withPhase(s: StepRow, phases: Map<string, PhaseRow>): StepResponse[] {
+  const phase = phases.get(String(s.phase));
+  return phase ? [toStepResponse(s, phase)] : [];
 }

@@ -41,8 +41,8 @@ export function startTestAgent(opts: { redisUrl: string; deck?: string; env?: Re
         IVORYOS_SIM_CALL_LOG: callLog, LOG_LEVEL: 'warn', ...opts.env,
       };
       agent.proc = spawn(process.execPath, [CLI, DEMO_DECK, '--name', deck], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-      agent.proc.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-      agent.proc.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+      agent.proc.stdout?.on('data', (d: Buffer) => (out += d.toString()));
+      agent.proc.stderr?.on('data', (d: Buffer) => (out += d.toString()));
     },
     async kill(signal: NodeJS.Signals = 'SIGTERM') {
       const p = agent.proc;

@@ -5,6 +5,7 @@ import { PHASE_KEYS, type PhaseKey, type WorkflowStatus } from '@ivoryos/contrac
 import { IdOrderDto, ScriptDictDto } from './workflow-action.dto';
 
 /** Names appear in URLs and file names: no slashes, control characters or surrounding spaces. */
+// eslint-disable-next-line no-control-regex -- control characters are exactly what the name must not hold
 export const WORKFLOW_NAME_PATTERN = /^(?! )[^/\\\u0000-\u001f\u007f]*(?<! )$/;
 export const WORKFLOW_NAME_RULE = 'must not contain slashes or control characters, nor start or end with a space';
 

@@ -1,5 +1,6 @@
-import { createTestDatabase, type TestDatabase } from '@ivoryos/testing';
-import { schemaDrift } from './migrate';
+import { schemaDrift } from '@ivoryos/db';
+import { createTestDatabase, type TestDatabase } from './database';
+
 
 describe('migrations', () => {
   let db: TestDatabase;
