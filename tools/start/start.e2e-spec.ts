@@ -45,6 +45,8 @@ describe('npm start (built launcher)', () => {
   let dataDir: string;
   let redisPort: number;
   let output = '';
+  let token = '';
+  let agentPid = 0;
 
   beforeAll(async () => {
     if (!existsSync(launcher)) throw new Error(`${launcher} is missing: run npm run build first (npm test does)`);
@@ -88,6 +90,31 @@ describe('npm start (built launcher)', () => {
       expect(existsSync(join(dataDir, folder))).toBe(true);
     }
   }, 100_000);
+
+  it('lists the demo deck online within 5 s of /api/health answering', async () => {
+    const login = await fetch(`${base}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: 'admin' }) });
+    expect(login.status).toBe(200);
+    token = ((await login.json()) as { accessToken: string }).accessToken;
+    const deck = await waitFor(async () => {
+      const res = await fetch(`${base}/api/decks`, { headers: { authorization: `Bearer ${token}` } });
+      const body = (await res.json()) as { items: { name: string; online: boolean; agent: { pid: number } | null }[] };
+      return body.items.find((d) => d.name === 'abstract_sdl' && d.online);
+    }, 5000, 'abstract_sdl online');
+    expect(deck.agent?.pid).toEqual(expect.any(Number));
+    agentPid = deck.agent?.pid ?? 0;
+  }, 10_000);
+
+  it('restarts the demo agent by itself when it dies', async () => {
+    process.kill(agentPid, 'SIGKILL');
+    const decks = async () => ((await (await fetch(`${base}/api/decks`, { headers: { authorization: `Bearer ${token}` } })).json()) as { items: { name: string; online: boolean; agent: { pid: number } | null }[] }).items;
+    // The launcher restarts it at once, so either we see it offline or already back under a new pid.
+    const back = await waitFor(async () => {
+      const d = (await decks()).find((x) => x.name === 'abstract_sdl');
+      return d?.online && d.agent?.pid !== agentPid ? d : undefined;
+    }, 30_000, 'the restarted agent');
+    expect(back.agent?.pid).not.toBe(agentPid);
+    expect(output).toContain('agent abstract_sdl exited');
+  }, 40_000);
 
   it('renders the API docs', async () => {
     const page = await fetch(`${base}/api/docs`);
