@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsOptional, IsString, Length, Matches, MaxLength, ValidateNested } from 'class-validator';
+import { IsDefined, IsOptional, IsString, Length, Matches, MaxLength, ValidateNested } from 'class-validator';
 import { DECK_NAME_PATTERN, PHASE_KEYS } from '@ivoryos/contracts';
 import { IdOrderDto, ScriptDictDto } from './workflow-action.dto';
 
@@ -16,12 +16,13 @@ export class DeckChoiceDto {
 export class WorkflowDraftDto {
   @ApiPropertyOptional({ maxLength: 50 }) @IsOptional() @IsString() @Length(1, 50) name?: string;
   @ApiPropertyOptional({ maxLength: 50 }) @IsOptional() @IsString() @MaxLength(50) deck?: string;
-  @ApiProperty({ type: ScriptDictDto }) @ValidateNested() @Type(() => ScriptDictDto) script_dict!: ScriptDictDto;
+  @ApiProperty({ type: ScriptDictDto }) @IsDefined() @ValidateNested() @Type(() => ScriptDictDto) script_dict!: ScriptDictDto;
   @ApiPropertyOptional({ type: IdOrderDto }) @IsOptional() @ValidateNested() @Type(() => IdOrderDto) id_order?: IdOrderDto;
 }
 
 export class DraftCheckDto extends DeckChoiceDto {
   @ApiProperty({ type: WorkflowDraftDto })
+  @IsDefined()
   @ValidateNested()
   @Type(() => WorkflowDraftDto)
   workflow!: WorkflowDraftDto;
