@@ -6,7 +6,7 @@ import { HttpStatus } from '@nestjs/common';
  * slip past service checks (races) are 409s.
  */
 export function describeDatabaseError(err: unknown): { status: HttpStatus; message: string } | undefined {
-  if (err instanceof ConnectionException || isConnectionRefused(err)) {
+  if (err instanceof ConnectionException || isConnectionRefused(err) || isConnectionLost(err)) {
     return { status: HttpStatus.SERVICE_UNAVAILABLE, message: 'The database is unavailable; try again shortly' };
   }
   if (err instanceof DriverException) {
@@ -22,4 +22,15 @@ export function describeDatabaseError(err: unknown): { status: HttpStatus; messa
 function isConnectionRefused(err: unknown): boolean {
   const code = (err as { code?: unknown } | null)?.code;
   return code === 'ECONNREFUSED' || code === 'ECONNRESET' || code === 'ETIMEDOUT' || code === '57P01';
+}
+
+/**
+ * A pooled connection that died with its server (or the network to it) fails the next query with
+ * node-postgres' own message and no SQLSTATE; MikroORM wraps it in a DriverException whose message
+ * ends with it. A pool that cannot get a connection in time says so too.
+ */
+const LOST_CONNECTION = /Connection terminated|Connection ended unexpectedly|not queryable|timeout exceeded when trying to connect|Timeout acquiring a connection/i;
+
+function isConnectionLost(err: unknown): boolean {
+  return err instanceof Error && LOST_CONNECTION.test(err.message);
 }
