@@ -9,6 +9,8 @@ import { RunUpdates } from '../ingest/run-updates';
 /** Run states in which a run holds its deck. */
 export const HOLDING_STATUSES: RunStatus[] = ['running', 'paused', 'waiting'];
 const SWEEP_MS = 5000;
+/** A hand-over older than this whose job Redis no longer holds is made again (see handOverLostJobs). */
+const REHAND_AFTER_MS = 5000;
 
 /**
  * Hands the head of a deck's queue to its agent when the deck is free: queue order and the paused
@@ -33,7 +35,7 @@ export class RunDispatcher implements OnModuleInit, OnApplicationShutdown {
       if (u.statusChanged && !HOLDING_STATUSES.includes(u.status) && u.status !== 'queued') this.kick(u.deck);
     });
     this.registry.cameOnline.subscribe((deck) => this.kick(deck));
-    // Covers triggers lost to a crash between commit and hand-over.
+    // Covers triggers lost to a crash between commit and hand-over, and hand-overs lost in a Redis wipe.
     this.sweeper = setInterval(() => void this.sweep(), SWEEP_MS);
     this.sweeper.unref();
   }
@@ -72,13 +74,8 @@ export class RunDispatcher implements OnModuleInit, OnApplicationShutdown {
       return run;
     });
     if (!head) return;
-    const job: RunJob = {
-      runId: head.id, deck: head.deck, name: head.name, workflow: head.workflowSnapshot, mode: head.mode, repeat: head.repeat,
-      parameters: head.parameters, batchSize: head.batchSize, onError: head.onError, schemaHash: null, submittedBy: head.startedBy ?? '',
-      resume: head.lastSeq > 0 && head.checkpoint ? { checkpoint: head.checkpoint, lastSeq: head.lastSeq } : null,
-    };
     try {
-      await this.queues.queue(deckName).add(jobNames.runAccept, job, { jobId: head.id, attempts: 1, removeOnComplete: { age: 86_400 }, removeOnFail: { age: 86_400 } });
+      await this.handOver(head);
       this.logger.log(`run ${head.id} handed to deck ${deckName}`);
     } catch (err) {
       // Not delivered: free the deck again so the next kick or sweep retries.
@@ -93,8 +90,33 @@ export class RunDispatcher implements OnModuleInit, OnApplicationShutdown {
         "select distinct deck from workflow_run where status = 'queued' and dispatched_at is null",
       );
       for (const { deck } of rows) this.kick(deck);
+      await this.handOverLostJobs();
     } catch (err) {
       this.logger.warn(`sweep: ${err instanceof Error ? err.message : String(err)}`);
     }
+  }
+
+  /**
+   * The reconciler for hand-overs a Redis wipe (FLUSHALL, a restart without persistence) took: the run
+   * is `queued` with `dispatchedAt` set and its `run.accept` job is gone, so the deck would wait for it
+   * forever. The job is created again under the same id. That is safe: BullMQ ignores an id it still
+   * holds, and the agent ignores a run id already in its journal (it never becomes a second run).
+   */
+  private async handOverLostJobs(): Promise<void> {
+    const handed = await this.em.fork().find(WorkflowRun, { status: 'queued', dispatchedAt: { $ne: null, $lt: new Date(Date.now() - REHAND_AFTER_MS) } }, { limit: 100 });
+    for (const run of handed) {
+      if (await this.queues.queue(run.deck).getJob(run.id)) continue;
+      await this.handOver(run);
+      this.logger.warn(`run ${run.id}: its run.accept job is gone from Redis (wiped?); handed to deck ${run.deck} again`);
+    }
+  }
+
+  private async handOver(run: WorkflowRun): Promise<void> {
+    const job: RunJob = {
+      runId: run.id, deck: run.deck, name: run.name, workflow: run.workflowSnapshot, mode: run.mode, repeat: run.repeat,
+      parameters: run.parameters, batchSize: run.batchSize, onError: run.onError, schemaHash: null, submittedBy: run.startedBy ?? '',
+      resume: run.lastSeq > 0 && run.checkpoint ? { checkpoint: run.checkpoint, lastSeq: run.lastSeq } : null,
+    };
+    await this.queues.queue(run.deck).add(jobNames.runAccept, job, { jobId: run.id, attempts: 1, removeOnComplete: { age: 86_400 }, removeOnFail: { age: 86_400 } });
   }
 }
