@@ -4,7 +4,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import net from 'node:net';
 
 const env = { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false' };
@@ -49,6 +49,9 @@ const jestOk = run('jest (unit, integration, end to end)', [
   'node_modules/jest/bin/jest.js', '--ci', '--forceExit', '--json', `--outputFile=${report}`, ...process.argv.slice(2),
 ]);
 ok = jestOk && ok;
+// Chaos scenarios (tools/chaos): the real gateway and agents killed, Redis wiped, PostgreSQL cut off.
+const chaosReport = join(dirname(report), 'chaos.json');
+ok = run('chaos scenarios', ['dist/tools/chaos/run-all.js', `--json=${chaosReport}`]) && ok;
 
 let passed = 0;
 let failed = 0;
@@ -56,6 +59,11 @@ if (existsSync(report)) {
   const r = JSON.parse(readFileSync(report, 'utf8'));
   passed = r.numPassedTests;
   failed = r.numFailedTests + r.numRuntimeErrorTestSuites;
+}
+if (existsSync(chaosReport)) {
+  const c = JSON.parse(readFileSync(chaosReport, 'utf8'));
+  passed += c.passed;
+  failed += c.failed;
 }
 if (!ok && failed === 0) failed = 1; // a failed lint, type check or build counts as a failure
 console.log(`\ntests: ${passed} passed, ${failed} failed`);
