@@ -5,13 +5,24 @@ import { createDatabase, dropDatabase, migrateUp, withDatabase } from '@ivoryos/
 export const TEST_PG_URL = process.env.IVORYOS_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 export const TEST_REDIS_URL = process.env.IVORYOS_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
-/** Migrated once per test run; each test file copies it, which is much faster than migrating. */
-export const TEMPLATE_DB = 'ivoryos_test_template';
+/**
+ * Migrated once per test run; each test file copies it, which is much faster than migrating.
+ * Named per run (global setup sets the variable before jest starts its workers), so two test runs
+ * on one server never drop each other's template.
+ */
+export function templateDb(): string {
+  return process.env.IVORYOS_TEST_TEMPLATE ?? 'ivoryos_test_template';
+}
 
 export async function prepareTemplateDatabase(): Promise<void> {
-  const url = withDatabase(TEST_PG_URL, TEMPLATE_DB);
+  process.env.IVORYOS_TEST_TEMPLATE ??= `ivoryos_tpl_${process.pid}`;
+  const url = withDatabase(TEST_PG_URL, templateDb());
   await createDatabase(url, { dropFirst: true });
   await migrateUp(url);
+}
+
+export async function dropTemplateDatabase(): Promise<void> {
+  await dropDatabase(withDatabase(TEST_PG_URL, templateDb()));
 }
 
 export interface TestDatabase {
@@ -22,7 +33,7 @@ export interface TestDatabase {
 /** A fresh, migrated database for one test file. */
 export async function createTestDatabase(): Promise<TestDatabase> {
   const url = withDatabase(TEST_PG_URL, `ivoryos_test_${randomBytes(5).toString('hex')}`);
-  await createDatabase(url, { template: TEMPLATE_DB });
+  await createDatabase(url, { template: templateDb() });
   return { url, drop: () => dropDatabase(url) };
 }
 
