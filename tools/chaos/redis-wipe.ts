@@ -30,11 +30,12 @@ void new Scenario('Redis restarted empty, and FLUSHALL, during runs', 150_000).r
   s.log(`[restart] redis-server killed after ${agent.calls().length} driver calls`);
   await sleep(500);
   await redis.up();
+  const upAt = new Date();
   s.log('[restart] redis-server started again, empty');
-  await api.untilDeck(deck, true, 15_000);
-  s.check('[restart] the deck is online again in GET /api/decks', true);
+  await api.untilFreshlyOnline(deck, upAt, 15_000);
+  s.check(`[restart] the deck is online again in GET /api/decks (heartbeats after the restart recorded, ${s.elapsed()})`, true);
   await checkLongRun(s, api, agent, dbUrl, first, 60_000, inRange(0, 1000));
-  await checkQueuedRun(s, api, agent, dbUrl, queued1, 5001, '[restart]');
+  await checkQueuedRun(s, api, agent, dbUrl, queued1, 5001, '[restart] the run queued behind it');
 
   // 2. FLUSHALL in the middle of a run with another queued behind it.
   const mark = agent.calls().length;
@@ -42,11 +43,12 @@ void new Scenario('Redis restarted empty, and FLUSHALL, during runs', 150_000).r
   const queued2 = await api.submit({ workflow: SHORT, parameters: [{ x: 6001 }], name: 'queued behind' });
   await waitFor('8 driver calls of the run', () => agent.calls().length >= mark + 8, 20_000, 10);
   await redis.flushAll();
+  const flushedAt = new Date();
   s.log(`[flushall] FLUSHALL after ${agent.calls().length - mark} driver calls of the run`);
-  await sleep(OFFLINE_CHECK_MS);
-  s.check('[flushall] the deck is online in GET /api/decks after the wipe', (await api.deckOnline(deck)) === true);
+  await api.untilFreshlyOnline(deck, flushedAt, 15_000);
+  s.check(`[flushall] the deck is online in GET /api/decks (heartbeats after the wipe recorded, ${s.elapsed()})`, true);
   await checkLongRun(s, api, agent, dbUrl, second, 60_000, inRange(2000, 3000));
-  await checkQueuedRun(s, api, agent, dbUrl, queued2, 6001, '[flushall]');
+  await checkQueuedRun(s, api, agent, dbUrl, queued2, 6001, '[flushall] the run queued behind it');
 
   // 3. A run handed to Redis while the agent is away, and the wipe takes its run.accept job.
   await agent.kill('SIGKILL');
@@ -57,20 +59,18 @@ void new Scenario('Redis restarted empty, and FLUSHALL, during runs', 150_000).r
   }, 5000);
   s.log(`[lost job] agent killed; run handed over (status ${dispatched.status}) while the agent is away; FLUSHALL`);
   await redis.flushAll();
+  const restartAt = new Date();
   agent.start();
-  await api.untilDeck(deck, true, 20_000);
+  await api.untilFreshlyOnline(deck, restartAt, 20_000);
   s.log('[lost job] agent back online');
-  await checkQueuedRun(s, api, agent, dbUrl, handed, 7001, '[lost job]', 30_000);
+  await checkQueuedRun(s, api, agent, dbUrl, handed, 7001, '[lost job] the run whose hand-over the wipe took', 30_000);
 });
 
-/** Hardly longer than the presence window: a deck that kept beating through the wipe is online. */
-const OFFLINE_CHECK_MS = 1000;
-
-async function checkQueuedRun(s: Scenario, api: Api, agent: AgentProcess, dbUrl: string, runId: string, x: number, tag: string, timeoutMs = 20_000): Promise<void> {
+async function checkQueuedRun(s: Scenario, api: Api, agent: AgentProcess, dbUrl: string, runId: string, x: number, what: string, timeoutMs = 20_000): Promise<void> {
   const run = await api.untilStatus(runId, ['completed', 'failed', 'stopped', 'waiting'], timeoutMs);
-  s.check(`${tag} the run queued behind it started and completed (${s.elapsed()})`, run.status === 'completed', `${run.status} ${run.error ?? ''}`);
+  s.check(`${what} started and completed (${s.elapsed()})`, run.status === 'completed', `${run.status} ${run.error ?? ''}`);
   const calls = agent.calls().filter((c) => Number(c.args.temp ?? c.args.x) === x);
-  s.check(`${tag} its 2 steps: driver invocations ${calls.filter((c) => c.method === 'noop').length} + ${calls.filter((c) => c.method === 'equilibrate').length}`,
+  s.check(`${what}: its 2 steps: driver invocations ${calls.filter((c) => c.method === 'noop').length} + ${calls.filter((c) => c.method === 'equilibrate').length}`,
     calls.length === 2 && calls[0].method === 'noop' && calls[1].method === 'equilibrate', calls.map((c) => c.text).join(' | '));
   await checkLedger(s, dbUrl, runId);
 }

@@ -86,6 +86,15 @@ export class Api {
     return res.body.items.find((d) => d.name === deck)?.online;
   }
 
+  /** Waits until GET /api/decks shows the deck online on a heartbeat the gateway recorded after `since`. */
+  untilFreshlyOnline(deck: string, since: Date, timeoutMs: number): Promise<true> {
+    return waitFor(`deck ${deck} online on a heartbeat after ${since.toISOString()}`, async () => {
+      const res = await this.get<{ items: { name: string; online: boolean; lastSeenAt: string | null }[] }>('/api/decks');
+      const d = res.body.items?.find((x) => x.name === deck);
+      return d?.online && d.lastSeenAt && new Date(d.lastSeenAt) > since ? true : undefined;
+    }, timeoutMs, 100);
+  }
+
   untilDeck(deck: string, online: boolean, timeoutMs: number): Promise<true> {
     return waitFor(`deck ${deck} ${online ? 'online' : 'offline'} in GET /api/decks`, async () => ((await this.deckOnline(deck)) === online ? true : undefined), timeoutMs, 100);
   }
