@@ -51,6 +51,11 @@ export class DeckEventsConsumer implements OnApplicationBootstrap, OnApplication
     this.loop = this.run();
   }
 
+  private get redis(): Redis {
+    if (!this.conn) throw new Error('event stream connection is not open');
+    return this.conn;
+  }
+
   async onApplicationShutdown(): Promise<void> {
     this.running = false;
     this.conn?.disconnect();
@@ -67,7 +72,7 @@ export class DeckEventsConsumer implements OnApplicationBootstrap, OnApplication
         }
         for (const key of keys) await this.ensureGroup(key);
         if (Date.now() - this.lastClaim > CLAIM_IDLE_MS / 3) await this.claimAbandoned(keys);
-        const read = (await this.conn!.xreadgroup(
+        const read = (await this.redis.xreadgroup(
           'GROUP', EVENT_CONSUMER_GROUP, this.consumer, 'COUNT', BATCH, 'BLOCK', BLOCK_MS, 'STREAMS', ...keys, ...keys.map(() => '>'),
         )) as StreamRead | null;
         for (const [key, entries] of read ?? []) await this.handleEntries(key, entries);
@@ -97,7 +102,7 @@ export class DeckEventsConsumer implements OnApplicationBootstrap, OnApplication
         }
         const done = await this.attempt(key, batch[0].id, () => this.router.dispatchRunEvents(batch.map((b) => b.message)));
         if (done === undefined) return;
-        if (done > 0) await this.conn!.xack(key, EVENT_CONSUMER_GROUP, ...batch.slice(0, done).map((b) => b.id));
+        if (done > 0) await this.redis.xack(key, EVENT_CONSUMER_GROUP, ...batch.slice(0, done).map((b) => b.id));
         // Events after a gap stay pending until the missing ones arrive (the agent re-sends them).
         if (done < batch.length) return;
         continue;
@@ -109,7 +114,7 @@ export class DeckEventsConsumer implements OnApplicationBootstrap, OnApplication
         return 1;
       });
       if (handled === undefined) return;
-      await this.conn!.xack(key, EVENT_CONSUMER_GROUP, id);
+      await this.redis.xack(key, EVENT_CONSUMER_GROUP, id);
       i++;
     }
   }
@@ -127,15 +132,15 @@ export class DeckEventsConsumer implements OnApplicationBootstrap, OnApplication
   private async claimAbandoned(keys: string[]): Promise<void> {
     this.lastClaim = Date.now();
     for (const key of keys) {
-      const res = (await this.conn!.xautoclaim(key, EVENT_CONSUMER_GROUP, this.consumer, CLAIM_IDLE_MS, '0-0', 'COUNT', BATCH)) as [string, StreamEntry[]];
+      const res = (await this.redis.xautoclaim(key, EVENT_CONSUMER_GROUP, this.consumer, CLAIM_IDLE_MS, '0-0', 'COUNT', BATCH)) as [string, StreamEntry[]];
       const entries = res[1].filter((e) => e && e[1]);
       if (!entries.length) continue;
-      const pending = (await this.conn!.xpending(key, EVENT_CONSUMER_GROUP, '-', '+', entries.length)) as [string, string, number, number][];
+      const pending = (await this.redis.xpending(key, EVENT_CONSUMER_GROUP, '-', '+', entries.length)) as [string, string, number, number][];
       const deliveries = new Map(pending.map(([id, , , count]) => [id, count]));
       const poison = entries.filter(([id]) => (deliveries.get(id) ?? 0) > MAX_DELIVERIES);
       for (const [id] of poison) {
         this.logger.error(`entry ${id} on ${key} failed ${MAX_DELIVERIES} times; dropped`);
-        await this.conn!.xack(key, EVENT_CONSUMER_GROUP, id);
+        await this.redis.xack(key, EVENT_CONSUMER_GROUP, id);
       }
       await this.handleEntries(key, entries.filter((e) => !poison.includes(e)));
     }
@@ -145,7 +150,7 @@ export class DeckEventsConsumer implements OnApplicationBootstrap, OnApplication
     if (this.groups.has(key)) return;
     try {
       // From the start of the stream: messages sent before any gateway ran are not lost.
-      await this.conn!.xgroup('CREATE', key, EVENT_CONSUMER_GROUP, '0', 'MKSTREAM');
+      await this.redis.xgroup('CREATE', key, EVENT_CONSUMER_GROUP, '0', 'MKSTREAM');
     } catch (err) {
       if (!(err instanceof Error && err.message.includes('BUSYGROUP'))) throw err;
     }
@@ -163,7 +168,7 @@ export class DeckEventsConsumer implements OnApplicationBootstrap, OnApplication
         this.logger.warn(`listing decks: ${err instanceof Error ? err.message : String(err)}`);
       }
     }
-    const announced = await this.conn!.smembers(DECK_SET_KEY);
+    const announced = await this.redis.smembers(DECK_SET_KEY);
     return [...new Set([...announced.filter((d) => DECK_NAME_PATTERN.test(d)), ...this.knownDecks])].sort();
   }
 }
