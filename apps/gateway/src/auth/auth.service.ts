@@ -33,7 +33,7 @@ export class AuthService {
     await this.throttle.check(username, address);
     const em = this.em.fork();
     const user = await em.findOne(User, { username });
-    // Unknown users cost the same argon2 work as wrong passwords, so timing tells nothing.
+    // Unknown users cost the same hashing work as wrong passwords, so timing tells nothing.
     const valid = await verifyPassword(user?.passwordHash ?? (await this.unknownUserHash()), password);
     if (!user || !valid) {
       await this.throttle.fail(username, address);

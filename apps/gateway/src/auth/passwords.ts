@@ -1,16 +1,36 @@
-import * as argon2 from 'argon2';
+import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
 
-// OWASP's argon2id baseline (19 MiB, 2 passes): about 30 ms per hash on a lab PC.
-const OPTIONS = { type: argon2.argon2id, memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
+/*
+ * scrypt from Node's own crypto: a memory-hard password hash with no native add-on to build or
+ * download. (argon2's prebuilt binary crashed the process on this kind of machine; a password hash
+ * must never depend on an install step that may not run.) N=2^15, r=8, p=1: 32 MiB, about 50 ms.
+ */
+const PARAMS = { N: 2 ** 15, r: 8, p: 1 } as const;
+const KEY_LENGTH = 32;
+const FORMAT = /^scrypt\$(\d+)\$(\d+)\$(\d+)\$([A-Za-z0-9_-]+)\$([A-Za-z0-9_-]+)$/;
 
-export function hashPassword(password: string): Promise<string> {
-  return argon2.hash(password, OPTIONS);
+function derive(password: string, salt: Buffer, params: { N: number; r: number; p: number }, length: number): Promise<Buffer> {
+  const options: ScryptOptions = { ...params, maxmem: 128 * params.N * params.r * 2 };
+  return new Promise((resolve, reject) => scrypt(password, salt, length, options, (err, key) => (err ? reject(err) : resolve(key))));
 }
 
-/** False for a wrong password and for a hash argon2 cannot read. */
+/** `scrypt$N$r$p$salt$hash` (base64url), so the parameters can be raised later without breaking old hashes. */
+export async function hashPassword(password: string): Promise<string> {
+  const salt = randomBytes(16);
+  const key = await derive(password, salt, PARAMS, KEY_LENGTH);
+  return `scrypt$${PARAMS.N}$${PARAMS.r}$${PARAMS.p}$${salt.toString('base64url')}$${key.toString('base64url')}`;
+}
+
+/** False for a wrong password and for a hash this cannot read. */
 export async function verifyPassword(hash: string, password: string): Promise<boolean> {
+  const m = FORMAT.exec(hash);
+  if (!m) return false;
+  const [N, r, p] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  if (N > 2 ** 20 || r > 32 || p > 16) return false;
+  const expected = Buffer.from(m[5], 'base64url');
   try {
-    return await argon2.verify(hash, password);
+    const key = await derive(password, Buffer.from(m[4], 'base64url'), { N, r, p }, expected.length);
+    return timingSafeEqual(key, expected);
   } catch {
     return false;
   }
