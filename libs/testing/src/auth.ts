@@ -1,7 +1,6 @@
 import type { EntityManager } from '@mikro-orm/core';
 import { MikroORM } from '@mikro-orm/postgresql';
-import * as argon2 from 'argon2';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, scryptSync } from 'node:crypto';
 import { ormOptions, User, type UserRole } from '@ivoryos/db';
 
 /** Name of the session cookie the gateway sets at login. */
@@ -55,9 +54,13 @@ export interface TestAuthOptions {
   dbUrl?: string;
 }
 
-// Test users need no brute-force resistance; a cheap hash keeps suites fast. argon2 reads the
-// parameters from the hash, so the gateway verifies it like any other.
-const CHEAP_ARGON2 = { type: argon2.argon2id, memoryCost: 4096, timeCost: 1, parallelism: 1 } as const;
+// Test users need no brute-force resistance; a cheap hash keeps suites fast. The gateway reads the
+// scrypt parameters from the hash itself, so these verify like real ones.
+function cheapHash(password: string): string {
+  const salt = randomBytes(16);
+  const key = scryptSync(password, salt, 32, { N: 1024, r: 8, p: 1 });
+  return `scrypt$1024$8$1$${salt.toString('base64url')}$${key.toString('base64url')}`;
+}
 
 /**
  * Users of each role written straight into the gateway's database, signed in over HTTP (so the
@@ -81,7 +84,7 @@ export class TestAuth {
     const password = spec.password ?? randomBytes(18).toString('base64url');
     const em = (await this.entityManager()).fork();
     const user = em.create(User, {
-      username, role: spec.role, disabled: spec.disabled ?? false, passwordHash: await argon2.hash(password, CHEAP_ARGON2),
+      username, role: spec.role, disabled: spec.disabled ?? false, passwordHash: cheapHash(password),
     });
     await em.persistAndFlush(user);
     return { id: user.id, username, password, role: spec.role };
