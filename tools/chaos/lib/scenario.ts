@@ -97,6 +97,9 @@ export class Scenario {
       process.exit(ok ? 0 : 1);
     };
     for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void finish(`interrupted by ${signal}`));
+    // A stray error (a socket, a timer) must not skip the cleanup: it fails the scenario instead.
+    process.on('uncaughtException', (err) => void finish(`no uncaught exception (${err.stack ?? err.message})`));
+    process.on('unhandledRejection', (reason) => void finish(`no unhandled rejection (${reason instanceof Error ? reason.stack ?? reason.message : String(reason)})`));
     const timer = setTimeout(() => void finish(`finished within the hard timeout of ${this.timeoutMs / 1000} s`), this.timeoutMs);
     try {
       await body(this);
