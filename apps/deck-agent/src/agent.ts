@@ -5,6 +5,7 @@ import { introspectDeck } from '@ivoryos/introspection';
 import { startDeckWorker } from './deck-worker';
 import { loadDeck, markAgentPresent } from './deck-loader';
 import { createDirectCallProcessor } from './direct-calls';
+import { hopTimingLog } from './hop-timing';
 import { HardwareLock } from './hardware-lock';
 import { Heartbeat } from './heartbeat';
 import { createInvoker, type Invoker } from './invoke';
@@ -91,7 +92,9 @@ export async function startAgent(options: StartAgentOptions): Promise<AgentHandl
   const heartbeat = new Heartbeat(publisher, deck, info, schema.hash, env.IVORYOS_HEARTBEAT_MS, activity, logger);
   heartbeat.start();
   const worker = startDeckWorker(workerConnection, deck, {
-    [jobNames.directCall]: createDirectCallProcessor({ deck, schema, journal, lock, invoker, logger }),
+    [jobNames.directCall]: createDirectCallProcessor({
+      deck, schema, journal, lock, invoker, logger, timing: env.IVORYOS_HOP_TIMING ? hopTimingLog(env.IVORYOS_DATA_DIR) : undefined,
+    }),
     [jobNames.runAccept]: createRunAcceptProcessor({ deck, journal, enqueue: (runId) => supervisor.enqueue(runId), logger }),
   }, logger);
 

@@ -2,6 +2,7 @@ import { UnrecoverableError, type Job } from 'bullmq';
 import { jobNames, type DeckSchema, type DirectCallJob, type DirectCallNotRun, type DirectCallResult } from '@ivoryos/contracts';
 import { parseDirectCallJob, refuseBySchema } from './direct-call-payload';
 import type { HardwareLock } from './hardware-lock';
+import { epochMs, type CallTiming } from './hop-timing';
 import type { Invoker } from './invoke';
 import type { JournaledCall, Journal } from './journal';
 import type { Logger } from './logger';
@@ -19,6 +20,8 @@ export interface DirectCallDeps {
   invoker: Invoker;
   logger: Logger;
   now?: () => number;
+  /** Benchmarks only (IVORYOS_HOP_TIMING): told the timestamps of every call that ran. */
+  timing?: (timing: CallTiming) => void;
 }
 
 /**
@@ -31,6 +34,7 @@ export type DirectCallJobLike = Pick<Job, 'id' | 'name' | 'data'>;
 export function createDirectCallProcessor(deps: DirectCallDeps): (job: DirectCallJobLike) => Promise<DirectCallResult> {
   const now = deps.now ?? Date.now;
   return async (job) => {
+    const marks = deps.timing ? { picked: epochMs(), driverStart: 0, driverEnd: 0 } : undefined;
     if (job.name !== jobNames.directCall) {
       throw new UnrecoverableError(`this agent does not handle '${job.name}' jobs`);
     }
@@ -59,12 +63,14 @@ export function createDirectCallProcessor(deps: DirectCallDeps): (job: DirectCal
         log.info({ deadline: new Date(call.deadline).toISOString() }, 'direct call not run: deadline passed');
         return notRun(call.callId, 'deadline-passed', DEADLINE_PASSED);
       }
-      return execute(call, deps, log);
+      const result = await execute(call, deps, log, marks);
+      if (marks) deps.timing?.({ callId: call.callId, ...marks, returned: epochMs() });
+      return result;
     });
   };
 }
 
-async function execute(call: DirectCallJob, deps: DirectCallDeps, log: Logger): Promise<DirectCallResult> {
+async function execute(call: DirectCallJob, deps: DirectCallDeps, log: Logger, marks?: Omit<CallTiming, 'callId' | 'returned'>): Promise<DirectCallResult> {
   const startedAt = new Date().toISOString();
   // If this throws (disk full), the driver is never called and the job fails.
   deps.journal.appendStart({
@@ -78,12 +84,14 @@ async function execute(call: DirectCallJob, deps: DirectCallDeps, log: Logger): 
   log.info({ kwargs: call.kwargs }, 'direct call started');
 
   let result: DirectCallResult;
+  if (marks) marks.driverStart = epochMs();
   try {
     const output = sanitize(await deps.invoker.invoke(call.instrument, call.action, call.kwargs));
     result = { callId: call.callId, ran: true, success: true, output, error: null, startedAt, endedAt: new Date().toISOString() };
   } catch (err) {
     result = { callId: call.callId, ran: true, success: false, output: null, error: errorText(err), startedAt, endedAt: new Date().toISOString() };
   }
+  if (marks) marks.driverEnd = epochMs();
 
   try {
     deps.journal.appendEnd({ callId: call.callId, result, at: result.endedAt ?? startedAt });

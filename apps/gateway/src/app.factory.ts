@@ -6,6 +6,7 @@ import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { installBodyParsing } from './common/body-parsing';
+import { hopTimingMiddleware } from './common/hop-timing';
 import { createValidationPipe } from './common/validation';
 import type { GatewayConfig } from './config/gateway-config';
 import { buildOpenApi, serveDocs } from './docs/openapi';
@@ -14,6 +15,7 @@ import { buildOpenApi, serveDocs } from './docs/openapi';
 export async function createGatewayApp(config: GatewayConfig): Promise<NestExpressApplication> {
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), { bodyParser: false, bufferLogs: true });
   app.useLogger(app.get(Logger));
+  if (config.env.IVORYOS_HOP_TIMING) app.use(hopTimingMiddleware);
   app.set('trust proxy', 'loopback');
   app.disable('x-powered-by');
   app.use(

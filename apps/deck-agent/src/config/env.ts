@@ -35,6 +35,8 @@ export const agentEnvSchema = z
     /** fsync every journal append: survives power loss at the cost of write latency. */
     IVORYOS_JOURNAL_FSYNC: bool.default(false),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    /** Benchmarks only: append each direct call's timestamps to <IVORYOS_DATA_DIR>/hop-timing.jsonl (bench/direct-control.ts). */
+    IVORYOS_HOP_TIMING: bool.default(false),
     /** Demo deck only (examples/decks): simulated duration of each instrument call, in ms. */
     IVORYOS_SIM_DELAY_MS: z.preprocess(
       (v) => (v === '' ? undefined : v),

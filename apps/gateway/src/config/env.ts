@@ -37,6 +37,8 @@ export const gatewayEnvSchema = z.object({
     }
   }),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Benchmarks only: direct-control answers carry a Server-Timing header with the hops' times (bench/direct-control.ts). */
+  IVORYOS_HOP_TIMING: bool.default(false),
 });
 
 export type GatewayEnv = z.infer<typeof gatewayEnvSchema>;

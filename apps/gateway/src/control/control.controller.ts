@@ -1,11 +1,13 @@
-import { Body, Controller, Get, Headers, HttpCode, HttpStatus, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, HttpStatus, Param, Post, Query, Req, Res } from '@nestjs/common';
 import {
   ApiBody, ApiGatewayTimeoutResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiParam, ApiServiceUnavailableResponse, ApiTags,
 } from '@nestjs/swagger';
+import type { Response } from 'express';
 import type { Actor } from '@ivoryos/contracts';
 import { Access } from '../auth/access.decorator';
 import { CurrentActor } from '../common/actor';
 import { BadInput } from '../common/domain-errors';
+import type { RequestWithTiming } from '../common/hop-timing';
 import { DeckNameParam, UuidParam } from '../common/param-pipes';
 import { ControlService } from './control.service';
 import { CallQueryDto, CallResultResponse, ControlStepListResponse, ControlStepQueryDto, ControlStepResponse } from './dto/control.dto';
@@ -28,7 +30,7 @@ export class ControlController {
   @ApiOkResponse({ type: CallResultResponse, description: 'A driver exception is a normal answer with success false' })
   @ApiServiceUnavailableResponse({ description: 'The deck is offline' })
   @ApiGatewayTimeoutResponse({ description: 'No answer in time; the body carries the call id' })
-  call(
+  async call(
     @Param('deck', DeckNameParam) deck: string,
     @Param('instrument') instrument: string,
     @Param('method') method: string,
@@ -36,13 +38,19 @@ export class ControlController {
     @Query() q: CallQueryDto,
     @Headers('idempotency-key') idempotencyKey: string | undefined,
     @CurrentActor() actor: Actor,
+    @Req() req: RequestWithTiming,
+    @Res({ passthrough: true }) res: Response,
   ): Promise<CallResultResponse> {
+    const timing = req.hopTiming; // only with IVORYOS_HOP_TIMING (benchmarks)
+    timing?.mark('handler');
     if (!SEGMENT.test(instrument)) throw BadInput.field('instrument', 'is not an instrument name');
     if (!SEGMENT.test(method)) throw BadInput.field('method', 'is not a method name');
     if (idempotencyKey !== undefined && !/^[\x21-\x7e]{1,128}$/.test(idempotencyKey)) {
       throw BadInput.field('Idempotency-Key', 'must be 1 to 128 printable characters without spaces');
     }
-    return this.control.call({ deck, instrument, method, body, override: q.override, timeoutMs: q.timeoutMs, idempotencyKey, calledBy: actor.name });
+    const answer = await this.control.call({ deck, instrument, method, body, override: q.override, timeoutMs: q.timeoutMs, idempotencyKey, calledBy: actor.name, timing });
+    if (timing) res.setHeader('Server-Timing', timing.header());
+    return answer;
   }
 
   @Get('control-steps')

@@ -1,18 +1,19 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
-import type { Job } from 'bullmq';
 import {
-  jobNames, type ActionSchema, type DirectCallJob, type DirectCallResult, type JsonObject, type RunStatus,
+  jobNames, type ActionSchema, type DeckSchema, type DirectCallJob, type DirectCallResult, type JsonObject, type RunStatus,
 } from '@ivoryos/contracts';
-import { Deck, SingleStep, WorkflowRun } from '@ivoryos/db';
+import { Deck, SingleStep } from '@ivoryos/db';
 import { BadInput, Conflict, GatewayTimeout, NotFound, Unavailable } from '../common/domain-errors';
-import { DecksService } from '../decks/decks.service';
+import type { HopTiming } from '../common/hop-timing';
 import { DeckRegistryService } from '../decks/deck-registry.service';
 import { convertKwargs } from './convert-kwargs';
 import { DeckQueues } from './deck-queues.service';
 import type { CallResultResponse, ControlStepListResponse, ControlStepQueryDto, ControlStepResponse } from './dto/control.dto';
 
 const DEFAULT_TIMEOUT_MS = 30_000;
+/** Schemas kept parsed, by hash (a deck's current one, plus a few it had). */
+const SCHEMA_CACHE_SIZE = 64;
 /** Run states in which the deck belongs to the run. */
 const HOLDING: RunStatus[] = ['running', 'paused', 'waiting'];
 
@@ -27,20 +28,24 @@ export interface CallRequest {
   calledBy: string;
   /** false: answer as soon as the call is queued (IvoryOS's hidden_wait=false); the outcome is recorded later. */
   wait?: boolean;
+  /** Benchmarks only (IVORYOS_HOP_TIMING): marks the hops of this call. */
+  timing?: HopTiming;
 }
 
 @Injectable()
 export class ControlService implements OnModuleInit {
   private readonly logger = new Logger(ControlService.name);
+  private readonly schemas = new Map<string, DeckSchema>();
 
   constructor(
     private readonly em: EntityManager,
-    private readonly decks: DecksService,
     private readonly registry: DeckRegistryService,
     private readonly queues: DeckQueues,
   ) {}
 
   onModuleInit(): void {
+    // The deck's QueueEvents (a blocking connection) is opened when its agent registers, not by the first call.
+    this.registry.cameOnline.subscribe((deck) => void this.queues.queueEvents(deck).catch((err: Error) => this.logger.warn(`queue events ${deck}: ${err.message}`)));
     // Results of calls whose HTTP caller timed out (or whose gateway died) are still recorded.
     this.queues.onCompleted((deck, jobId, value) => {
       const result = parseResult(value);
@@ -50,15 +55,15 @@ export class ControlService implements OnModuleInit {
 
   /** Run one instrument method on its deck's agent and answer once the record is committed. */
   async call(req: CallRequest): Promise<CallResultResponse> {
-    const deck = await this.decks.find(req.deck);
-    const action = this.findAction(deck.schema?.instruments, req.deck, req.instrument, req.method);
+    const deck = await this.deckState(req.deck);
+    const action = this.findAction((await this.schemaOf(req.deck, deck.schemaHash))?.instruments, req.deck, req.instrument, req.method);
     const converted = convertKwargs(action, req.body);
     if (!converted.ok) throw new BadInput(`Invalid arguments for ${req.instrument}.${req.method}: ${converted.errors.map((e) => `${e.path} ${e.message}`).join('; ')}`, converted.errors);
     if (!this.registry.isOnline(deck)) throw new Unavailable(`deck '${req.deck}' is offline: its agent sent no heartbeat recently`);
-    if (!req.override) {
-      const holding = await this.em.findOne(WorkflowRun, { deck: req.deck, status: { $in: HOLDING } }, { fields: ['id', 'status'] });
-      if (holding) throw new Conflict(`deck '${req.deck}' is busy with run ${holding.id} (${holding.status}); retry later or pass ?override=true`);
+    if (!req.override && deck.holdingId) {
+      throw new Conflict(`deck '${req.deck}' is busy with run ${deck.holdingId} (${deck.holdingStatus}); retry later or pass ?override=true`);
     }
+    req.timing?.mark('checked');
 
     const timeoutMs = req.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     const key = req.idempotencyKey ? `${req.deck}:${req.idempotencyKey}` : null;
@@ -66,25 +71,31 @@ export class ControlService implements OnModuleInit {
       const earlier = await this.em.findOne(SingleStep, { idempotencyKey: key });
       if (earlier) return this.replay(earlier, req, timeoutMs);
     }
-    const step = this.em.create(SingleStep, {
+    // One autocommitted INSERT: the unit of work's flush would add a transaction (BEGIN and COMMIT round trips).
+    const em = this.em.fork();
+    const step = em.create(SingleStep, {
       deck: req.deck, instrument: req.instrument, methodName: req.method, kwargs: (req.body ?? {}) as JsonObject,
       calledBy: req.calledBy, idempotencyKey: key, status: 'pending',
-    });
-    await this.em.flush();
+    }, { persist: false });
+    await em.insert(step);
+    req.timing?.mark('inserted');
 
     const job: DirectCallJob = {
       callId: step.id, deck: req.deck, instrument: req.instrument, action: req.method, kwargs: converted.kwargs,
       deadline: Date.now() + timeoutMs, calledBy: req.calledBy,
     };
-    let added: Job;
+    let waiting: ReturnType<DeckQueues['waitFor']> | undefined;
     try {
-      const events = await this.queues.queueEvents(req.deck);
-      added = await this.queues.queue(req.deck).add(jobNames.directCall, job, {
+      // Listening (and ready) before the add, so the answer cannot be missed.
+      await this.queues.queueEvents(req.deck);
+      if (req.wait !== false) waiting = this.queues.waitFor(step.id, timeoutMs);
+      await this.queues.queue(req.deck).add(jobNames.directCall, job, {
         jobId: step.id, attempts: 1, removeOnComplete: { age: 3600, count: 10_000 }, removeOnFail: { age: 86_400 },
       });
-      if (req.wait === false) return { id: step.id, success: true, output: null, error: null, startedAt: null, endedAt: null };
-      return await this.await(added, events, step.id, timeoutMs);
+      if (!waiting) return { id: step.id, success: true, output: null, error: null, startedAt: null, endedAt: null };
+      return await this.answer(waiting.result, step.id, timeoutMs, req.timing);
     } catch (err) {
+      waiting?.cancel();
       if (err instanceof GatewayTimeout) throw err;
       await this.fail(step.id, `not delivered: ${err instanceof Error ? err.message : String(err)}`);
       throw new Unavailable('Redis is unavailable; the call was not sent');
@@ -128,19 +139,22 @@ export class ControlService implements OnModuleInit {
     return action;
   }
 
-  private async await(job: Job, events: Awaited<ReturnType<DeckQueues['queueEvents']>>, id: string, timeoutMs: number): Promise<CallResultResponse> {
+  /** Waits for the agent's answer, records it, and returns it; a timeout becomes 504 with the call id. */
+  private async answer(result: Promise<unknown>, id: string, timeoutMs: number, timing?: HopTiming): Promise<CallResultResponse> {
     let value: unknown;
     try {
-      value = await job.waitUntilFinished(events, timeoutMs);
+      value = await result;
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
       if (/timed out/i.test(message)) throw new GatewayTimeout(`no answer within ${timeoutMs} ms; the outcome will be recorded under this id`, { id });
       throw err;
     }
-    const result = parseResult(value);
-    if (!result) throw new Error(`call ${id}: the agent returned an unreadable result`);
-    await this.record(result);
-    return toCallResult(result);
+    timing?.mark('answered');
+    const parsed = parseResult(value);
+    if (!parsed) throw new Error(`call ${id}: the agent returned an unreadable result`);
+    await this.record(parsed);
+    timing?.mark('recorded');
+    return toCallResult(parsed);
   }
 
   /** A retried request with the same Idempotency-Key gets the first call's answer, never a second call. */
@@ -151,26 +165,78 @@ export class ControlService implements OnModuleInit {
     if (earlier.status === 'completed' || earlier.status === 'failed') return toControlStep(earlier);
     const job = await this.queues.queue(req.deck).getJob(earlier.id);
     if (!job) return toControlStep(earlier);
-    return this.await(job, await this.queues.queueEvents(req.deck), earlier.id, timeoutMs);
+    // The job may have finished already: waitUntilFinished also checks its state in Redis.
+    return this.answer(job.waitUntilFinished(await this.queues.queueEvents(req.deck), timeoutMs), earlier.id, timeoutMs);
   }
 
+  /** The agent's answer onto the call's row (once: a row already completed or failed stays as it is). */
   private async record(r: DirectCallResult): Promise<void> {
-    await this.em.fork().nativeUpdate(
-      SingleStep,
-      { id: r.callId, status: { $in: ['pending', 'running'] } },
-      {
-        status: r.success ? 'completed' : 'failed',
-        output: r.output ?? null,
-        error: r.error,
-        startedAt: r.startedAt ? new Date(r.startedAt) : null,
-        endedAt: r.endedAt ? new Date(r.endedAt) : new Date(),
-      },
+    // A plain UPDATE: on every call, so without the ORM's query building and a fork of the entity manager.
+    await this.em.getConnection().execute(
+      'update single_step set status = ?, output = ?, error = ?, started_at = ?, ended_at = ? where id = ? and status in (?, ?)',
+      [
+        r.success ? 'completed' : 'failed', r.output === null || r.output === undefined ? null : JSON.stringify(r.output), r.error,
+        r.startedAt ? new Date(r.startedAt) : null, r.endedAt ? new Date(r.endedAt) : new Date(), r.callId, 'pending', 'running',
+      ],
     );
+  }
+
+  /**
+   * What a call needs to know about its deck, in one query: liveness, which schema it registered, and a
+   * run holding it (if any). The schema itself comes from `schemaOf`, cached by hash.
+   */
+  private async deckState(name: string): Promise<DeckState> {
+    const rows = await this.em.getConnection().execute<DeckStateRow[]>(
+      `select d.schema_hash, d.last_seen_at, d.offline_at, h.id as holding_id, h.status as holding_status from deck d
+       left join lateral (select r.id, r.status from workflow_run r where r.deck = d.name and r.status in (?, ?, ?) limit 1) h on true
+       where d.name = ?`,
+      [...HOLDING, name],
+    );
+    const row = rows[0];
+    if (!row) throw new NotFound('deck', name, 'deck');
+    return {
+      schemaHash: row.schema_hash, lastSeenAt: toDate(row.last_seen_at), offlineAt: toDate(row.offline_at),
+      holdingId: row.holding_id, holdingStatus: row.holding_status,
+    };
+  }
+
+  /** A deck's registered schema; parsed once per schema hash, not on every call. */
+  private async schemaOf(deck: string, hash: string | null): Promise<DeckSchema | null> {
+    if (!hash) return null;
+    const cached = this.schemas.get(hash);
+    if (cached) return cached;
+    const row = await this.em.findOne(Deck, { name: deck }, { fields: ['schema', 'schemaHash'] });
+    if (!row?.schema) return null;
+    if (row.schemaHash === hash) {
+      if (this.schemas.size >= SCHEMA_CACHE_SIZE) this.schemas.delete(this.schemas.keys().next().value as string);
+      this.schemas.set(hash, row.schema);
+    }
+    return row.schema;
   }
 
   private async fail(id: string, error: string): Promise<void> {
     await this.em.fork().nativeUpdate(SingleStep, { id, status: 'pending' }, { status: 'failed', error, endedAt: new Date() });
   }
+}
+
+interface DeckStateRow {
+  schema_hash: string | null;
+  last_seen_at: Date | string | null;
+  offline_at: Date | string | null;
+  holding_id: string | null;
+  holding_status: RunStatus | null;
+}
+
+interface DeckState {
+  schemaHash: string | null;
+  lastSeenAt: Date | null;
+  offlineAt: Date | null;
+  holdingId: string | null;
+  holdingStatus: RunStatus | null;
+}
+
+function toDate(v: Date | string | null): Date | null {
+  return v === null ? null : v instanceof Date ? v : new Date(v);
 }
 
 function parseResult(value: unknown): DirectCallResult | undefined {

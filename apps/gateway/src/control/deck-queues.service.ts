@@ -6,6 +6,12 @@ import { GATEWAY_CONFIG, type GatewayConfig } from '../config/gateway-config';
 
 type CompletionListener = (deck: string, jobId: string, returnvalue: unknown) => void;
 
+interface Waiter {
+  resolve: (returnvalue: unknown) => void;
+  reject: (err: Error) => void;
+  timer: NodeJS.Timeout;
+}
+
 /**
  * One BullMQ queue per deck (producer side) and, once a deck is called, its QueueEvents for
  * waiting on results. Queues share one non-blocking connection that fails fast while Redis is
@@ -17,6 +23,8 @@ export class DeckQueues implements OnApplicationShutdown {
   private readonly queues = new Map<string, Queue>();
   private readonly events = new Map<string, Promise<QueueEvents>>();
   private readonly listeners: CompletionListener[] = [];
+  /** Jobs whose result an HTTP caller waits for in this process, by job id. */
+  private readonly waiters = new Map<string, Waiter>();
   private readonly producer: Redis;
 
   constructor(@Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig) {
@@ -34,9 +42,33 @@ export class DeckQueues implements OnApplicationShutdown {
     return q;
   }
 
-  /** Results of every job of the deck, also those whose HTTP caller has given up. */
+  /** Results of every job of the deck that nobody in this process waits for (see `waitFor`). */
   onCompleted(listener: CompletionListener): void {
     this.listeners.push(listener);
+  }
+
+  /**
+   * The result of a job about to be added, from the deck's (ready) QueueEvents: registered before the
+   * add, so no event can be missed and no extra Redis round trip is needed to check for one. Such a job's
+   * result goes to this waiter only, not to the `onCompleted` listeners, unless the wait timed out.
+   * Rejects with the job's failure, or with a "timed out" error after `timeoutMs`.
+   */
+  waitFor(jobId: string, timeoutMs: number): { result: Promise<unknown>; cancel: () => void } {
+    let cancel = (): void => undefined;
+    const result = new Promise<unknown>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.waiters.delete(jobId);
+        reject(new Error(`Job wait timed out before finishing, no finish notification arrived after ${timeoutMs}ms (id=${jobId})`));
+      }, timeoutMs);
+      this.waiters.set(jobId, { resolve, reject, timer });
+      cancel = () => {
+        clearTimeout(timer);
+        this.waiters.delete(jobId);
+      };
+    });
+    // The caller awaits it only after the add; a failure arriving before that is not an unhandled rejection.
+    result.catch(() => undefined);
+    return { result, cancel };
   }
 
   queueEvents(deck: string): Promise<QueueEvents> {
@@ -48,7 +80,21 @@ export class DeckQueues implements OnApplicationShutdown {
         const qe = new QueueEvents(queueNames.deck(deck), { connection: conn, prefix: BULL_PREFIX });
         qe.on('error', (err: Error) => this.logger.warn(`queue events ${deck}: ${err.message}`));
         qe.on('completed', ({ jobId, returnvalue }) => {
+          const waiter = this.waiters.get(jobId);
+          if (waiter) {
+            this.waiters.delete(jobId);
+            clearTimeout(waiter.timer);
+            waiter.resolve(returnvalue);
+            return;
+          }
           for (const l of this.listeners) l(deck, jobId, returnvalue);
+        });
+        qe.on('failed', ({ jobId, failedReason }) => {
+          const waiter = this.waiters.get(jobId);
+          if (!waiter) return;
+          this.waiters.delete(jobId);
+          clearTimeout(waiter.timer);
+          waiter.reject(new Error(failedReason));
         });
         await qe.waitUntilReady();
         return qe;
@@ -60,6 +106,11 @@ export class DeckQueues implements OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
+    for (const [jobId, waiter] of this.waiters) {
+      clearTimeout(waiter.timer);
+      waiter.reject(new Error(`the gateway is shutting down (job ${jobId})`));
+    }
+    this.waiters.clear();
     await Promise.allSettled([...this.queues.values()].map((q) => q.close()));
     await Promise.allSettled([...this.events.values()].map(async (e) => (await e).close()));
     this.producer.disconnect();
