@@ -5,7 +5,7 @@ import { channelNames, streamKeys, type AgentMessage, type EventEnvelope } from 
 import { WorkflowRun } from '@ivoryos/db';
 import { AgentMessageRouter } from '../../decks/agent-messages';
 import { REDIS } from '../../redis/redis.module';
-import { applyEvent, openCursor, type RunCursor } from './apply-event';
+import { applyEvent, insertLedger, openCursor, type RunCursor } from './apply-event';
 import { RunUpdates, type RunUpdate } from './run-updates';
 
 type RunEventMessage = Extract<AgentMessage, { kind: 'run-event' }>;
@@ -36,7 +36,11 @@ export class RunEventIngestor implements OnModuleInit {
     let done = 0;
     await this.em.fork().transactional(async (em) => {
       const runIds = [...new Set(envelopes.map((e) => e.runId))].filter(isUuid);
-      const runs = runIds.length ? await em.find(WorkflowRun, { id: { $in: runIds } }, { lockMode: LockMode.PESSIMISTIC_WRITE }) : [];
+      // Without the large JSON columns events never read (the snapshot holds the whole workflow): every batch
+      // would parse them, and the flush would compare them to find what changed. A checkpoint is still written.
+      const runs = (runIds.length
+        ? await em.find(WorkflowRun, { id: { $in: runIds } }, { lockMode: LockMode.PESSIMISTIC_WRITE, exclude: ['workflowSnapshot', 'parameters', 'checkpoint'] })
+        : []) as unknown as WorkflowRun[];
       const byId = new Map(runs.map((r) => [r.id, r]));
       for (const env of envelopes) {
         const run = byId.get(env.runId);
@@ -59,6 +63,7 @@ export class RunEventIngestor implements OnModuleInit {
         entry.events.push(env);
         done++;
       }
+      await insertLedger(em, [...applied.values()].flatMap((a) => a.cursor.ledger));
     });
     for (const { cursor, events, statusBefore } of applied.values()) {
       const run = cursor.run;
