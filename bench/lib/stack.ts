@@ -191,12 +191,18 @@ export class Stack {
     this.deck = options.deck ?? `bench_${randomBytes(3).toString('hex')}`;
   }
 
+  /** Starts everything; on failure stops what did start (and drops the database) before rethrowing. */
   async start(): Promise<this> {
-    await this.startRedis();
-    await this.createDatabase();
-    await this.startGateway();
-    await this.startAgent();
-    return this;
+    try {
+      await this.startRedis();
+      await this.createDatabase();
+      await this.startGateway();
+      await this.startAgent();
+      return this;
+    } catch (err) {
+      await this.dispose().catch(() => undefined);
+      throw err;
+    }
   }
 
   private async startRedis(): Promise<void> {
