@@ -99,9 +99,12 @@ describe('decks and direct control with a real agent', () => {
   });
 
   it('answers 504 with the call id when the instrument is slow, records the outcome later, and never starts a call whose caller gave up', async () => {
-    const slow = call('deck.sdl/equilibrate?timeoutMs=300', { temp: 25, duration: 1.5 });
-    const waiter = call('deck.sdl/measure?timeoutMs=200');
-    const [s, w] = await Promise.all([slow, waiter]);
+    const equilibrating = () => agent.calls().filter((l) => l.includes('equilibrate')).length;
+    const before = equilibrating();
+    const slow = call('deck.sdl/equilibrate?timeoutMs=300', { temp: 25, duration: 1.5 }).then((r) => r);
+    // The second call must queue behind the slow one, so send it only once the driver is inside it.
+    await waitFor(() => equilibrating() > before || undefined, 5_000, 'the slow call to reach the driver');
+    const [s, w] = await Promise.all([slow, call('deck.sdl/measure?timeoutMs=200')]);
     expect(s.status).toBe(504);
     expect(s.body).toMatchObject({ statusCode: 504, id: expect.any(String) });
     expect(w.status).toBe(504);
