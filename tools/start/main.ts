@@ -1,11 +1,17 @@
 /* `npm start`: the whole system on one machine. Starts Redis if none answers (and redis-server
-   is installed), then the demo deck's agent and the gateway (which starts an embedded
-   PostgreSQL when no database URL is set), each as its own process. Not production mode. */
+   is installed), then the gateway (which starts an embedded PostgreSQL when no database URL is
+   set) and the demo deck's agent, each as its own process. Not production mode, but the demo
+   agent uses a deck credential as in production: the gateway adopts (or writes)
+   ivoryos_data/deck-token and creates the deck's Redis user, and the agent, started once that
+   user exists, signs in with the token from that file. */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Supervisor, type ManagedProcess } from './supervisor';
-import { localRedisPort, redisAnswers } from './redis-check';
+import { localRedisPort, redisAnswers, redisHasUser } from './redis-check';
+
+/** The demo deck (examples/decks/abstract_sdl.ts) and the Redis user its agent signs in as. */
+const DEMO_DECK = 'abstract_sdl';
 
 const root = resolve(__dirname, '..', '..', '..');
 const dataDir = resolve(process.env.IVORYOS_DATA_DIR ?? 'ivoryos_data');
@@ -44,20 +50,20 @@ async function main(): Promise<void> {
       essential: false,
     });
   }
-  processes.push({
-    name: 'agent abstract_sdl',
+  const agent: ManagedProcess = {
+    name: `agent ${DEMO_DECK}`,
     command: process.execPath,
     // The simulated demo deck, as its own process; restarted whenever it exits (the gateway survives that).
     args: [join(root, 'dist/apps/deck-agent/src/cli.js'), join(root, 'examples/decks/abstract_sdl.ts')],
     env: { IVORYOS_DATA_DIR: dataDir, REDIS_URL: redisUrl, IVORYOS_SIM_CALL_LOG: process.env.IVORYOS_SIM_CALL_LOG ?? join(dataDir, 'sim-calls.log') },
     restart: true,
     essential: false,
-  });
+  };
   processes.push({
     name: 'gateway',
     command: process.execPath,
     args: [join(root, 'dist/apps/gateway/src/main.js')],
-    env: { IVORYOS_DATA_DIR: dataDir, REDIS_URL: redisUrl },
+    env: { IVORYOS_DATA_DIR: dataDir, REDIS_URL: redisUrl, IVORYOS_PROVISION_DECK_TOKEN: DEMO_DECK },
     restart: false,
     essential: true,
   });
@@ -76,6 +82,11 @@ async function main(): Promise<void> {
       void supervisor.stopAll().then(() => process.exit(0));
     });
   }
+  // The agent signs in as deck_abstract_sdl, which the gateway creates while it starts; starting
+  // the agent earlier would only fill its log with refused sign-ins. When this connection may not
+  // ask Redis about users, the agent starts at once and retries its sign-in by itself.
+  await waitFor(async () => (await redisHasUser(redisUrl, `deck_${DEMO_DECK}`)) !== 'no', 180_000, '').catch(() => undefined);
+  supervisor.start(agent);
 }
 
 async function waitFor(check: () => Promise<boolean>, timeoutMs: number, message: string): Promise<void> {

@@ -24,3 +24,17 @@ export function localRedisPort(url: string): number | undefined {
     return undefined;
   }
 }
+
+/** Whether the Redis ACL user exists; `unknown` when Redis does not answer or this connection may not ask. */
+export async function redisHasUser(url: string, user: string, timeoutMs = 1500): Promise<'yes' | 'no' | 'unknown'> {
+  const client = new IORedis(url, { lazyConnect: true, connectTimeout: timeoutMs, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+    return (await client.call('ACL', 'GETUSER', user)) === null ? 'no' : 'yes';
+  } catch {
+    return 'unknown';
+  } finally {
+    client.disconnect();
+  }
+}

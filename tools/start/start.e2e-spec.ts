@@ -1,8 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, readdirSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import IORedis from 'ioredis';
 
 const root = resolve(__dirname, '..', '..');
 const launcher = join(root, 'dist/tools/start/main.js');
@@ -103,6 +104,20 @@ describe('npm start (built launcher)', () => {
     expect(deck.agent?.pid).toEqual(expect.any(Number));
     agentPid = deck.agent?.pid ?? 0;
   }, 10_000);
+
+  it('runs the demo agent with a deck credential: its own Redis user, the token in ivoryos_data/deck-token', async () => {
+    const file = join(dataDir, 'deck-token');
+    expect(readFileSync(file, 'utf8')).toMatch(/^ivd_[A-Za-z0-9_-]{43}\n$/);
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    const redis = new IORedis(`redis://127.0.0.1:${redisPort}`, { maxRetriesPerRequest: 1 });
+    try {
+      const clients = String(await redis.call('CLIENT', 'LIST')).split('\n').filter((l) => l.includes('name=ivoryos-agent:'));
+      expect(clients.length).toBeGreaterThanOrEqual(4);
+      expect(clients.every((l) => l.includes('user=deck_abstract_sdl'))).toBe(true);
+    } finally {
+      redis.disconnect();
+    }
+  });
 
   it('restarts the demo agent by itself when it dies', async () => {
     process.kill(agentPid, 'SIGKILL');

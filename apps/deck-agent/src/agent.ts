@@ -2,6 +2,7 @@ import { performance } from 'node:perf_hooks';
 import type { Worker } from 'bullmq';
 import { jobNames, type DeckSchema } from '@ivoryos/contracts';
 import { introspectDeck } from '@ivoryos/introspection';
+import { redisCredentialOptions, redisUrlFor, resolveDeckCredential } from './deck-credential';
 import { startDeckWorker } from './deck-worker';
 import { loadDeck, markAgentPresent } from './deck-loader';
 import { createDirectCallProcessor } from './direct-calls';
@@ -67,12 +68,16 @@ export async function startAgent(options: StartAgentOptions): Promise<AgentHandl
   const lock = new HardwareLock();
   const invoker = createInvoker(exports, schema);
   const info = agentInfo(new Date());
+  // Every connection signs in as the deck's Redis user, which reaches only this deck's keys.
+  const credential = resolveDeckCredential(deck, env);
+  const auth = redisCredentialOptions(credential);
+  const redisUrl = redisUrlFor(env.REDIS_URL, credential);
   // Heartbeats must not queue while Redis is away; the worker's connection must never give up on a command.
-  const publisher = createRedis(env.REDIS_URL, 'publisher', logger, { enableOfflineQueue: false });
-  const workerConnection = createRedis(env.REDIS_URL, 'worker', logger, { maxRetriesPerRequest: null });
+  const publisher = createRedis(redisUrl, 'publisher', logger, { ...auth, enableOfflineQueue: false });
+  const workerConnection = createRedis(redisUrl, 'worker', logger, { ...auth, maxRetriesPerRequest: null });
   // Run events fail fast while Redis is away (they wait in the journal); commands are read with XREAD BLOCK.
-  const outboxConnection = createRedis(env.REDIS_URL, 'outbox', logger, { enableOfflineQueue: false });
-  const commandConnection = createRedis(env.REDIS_URL, 'commands', logger, { maxRetriesPerRequest: null });
+  const outboxConnection = createRedis(redisUrl, 'outbox', logger, { ...auth, enableOfflineQueue: false });
+  const commandConnection = createRedis(redisUrl, 'commands', logger, { ...auth, maxRetriesPerRequest: null });
 
   const outbox = new Outbox(outboxConnection, deck, journal, logger);
   const supervisor = new RunSupervisor({
@@ -107,7 +112,7 @@ export async function startAgent(options: StartAgentOptions): Promise<AgentHandl
       journal: journal.file,
       schemaHash: schema.hash,
       instruments: Object.keys(schema.instruments),
-      token: env.IVORYOS_DECK_TOKEN,
+      redisUser: credential ? `${credential.username} (token from ${credential.source === 'file' ? 'the deck-token file' : 'settings'})` : 'none (no deck token)',
       startMs: Math.round(performance.now() - began),
     },
     'agent started',

@@ -16,7 +16,7 @@ const program = new Command()
   .option('--name <deck>', 'deck name on the transport (env IVORYOS_DECK_NAME; default: the file stem)')
   .option('--redis <url>', 'Redis URL (env REDIS_URL)')
   .option('--gateway <url>', 'gateway URL (env IVORYOS_GATEWAY_URL)')
-  .option('--token <t>', 'deck credential (env IVORYOS_DECK_TOKEN)')
+  .option('--token <t>', 'deck token from POST /api/decks/<deck>/token (env IVORYOS_DECK_TOKEN; default: <data-dir>/deck-token)')
   .option('--data-dir <dir>', 'journal and pseudo_deck directory (env IVORYOS_DATA_DIR)')
   .option('--heartbeat-ms <n>', 'heartbeat period (env IVORYOS_HEARTBEAT_MS)', positiveInt)
   .action(async (deckFile: string, flags: { name?: string; redis?: string; gateway?: string; token?: string; dataDir?: string; heartbeatMs?: number }) => {

@@ -1,9 +1,11 @@
 import IORedis, { type Redis, type RedisOptions } from 'ioredis';
+import { isCredentialError } from './deck-credential';
 import type { Logger } from './logger';
 
 /**
  * A Redis connection that reconnects by itself forever (a lab PC may outlive many Redis
- * restarts) and logs an outage once, not once per retry.
+ * restarts) and logs an outage once, not once per retry. A refused deck credential keeps being
+ * retried too (the gateway recreates deck users after a Redis restart), with an error that says why.
  */
 export function createRedis(url: string, role: string, logger: Logger, options: RedisOptions = {}): Redis {
   const redis = new IORedis(url, {
@@ -14,7 +16,13 @@ export function createRedis(url: string, role: string, logger: Logger, options: 
   let down = false;
   redis.on('error', (err: Error) => {
     if (down) logger.debug({ connection: role, err: err.message }, 'redis still unreachable');
-    else logger.warn({ connection: role, err: err.message }, 'redis connection error; reconnecting');
+    else if (isCredentialError(err.message)) {
+      logger.error(
+        { connection: role, user: options.username ?? null, err: err.message },
+        'redis refused the deck credential: the token was replaced or revoked, or the gateway has not recreated the deck user yet; ' +
+          'an admin issues a new one with POST /api/decks/<deck>/token',
+      );
+    } else logger.warn({ connection: role, err: err.message }, 'redis connection error; reconnecting');
     down = true;
   });
   redis.on('ready', () => {

@@ -3,12 +3,14 @@ import { APP_FILTER } from '@nestjs/core';
 import { LoggerModule } from 'nestjs-pino';
 import pino from 'pino';
 import { join } from 'node:path';
+import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { AllExceptionsFilter } from './common/exception.filter';
 import { GATEWAY_CONFIG, type GatewayConfig } from './config/gateway-config';
 import { CompatModule } from './compat/compat.module';
 import { ControlModule } from './control/control.module';
 import { DatabaseModule } from './database/database.module';
+import { DeckCredentialsModule } from './deck-credentials/deck-credentials.module';
 import { DecksModule } from './decks/decks.module';
 import { HealthModule } from './health/health.module';
 import { RedisModule } from './redis/redis.module';
@@ -46,8 +48,10 @@ export class AppModule {
         }),
         DatabaseModule,
         RedisModule,
+        AuditModule,
         AuthModule,
         HealthModule,
+        DeckCredentialsModule,
         DecksModule,
         ControlModule,
         CompatModule,

@@ -45,5 +45,21 @@ export const EVENT_CONSUMER_GROUP = 'gateway';
 /** Set of deck names whose agents have registered; the gateway watches their event streams. */
 export const DECK_SET_KEY = `${QUEUE_PREFIX}:decks`;
 
-/** Deck names go into queue names, stream keys and URLs. */
+/** Deck names go into queue names, stream keys, Redis ACL users and URLs. */
 export const DECK_NAME_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
+
+/**
+ * The Redis ACL user a deck's agent connects as, with its deck token as password. The gateway
+ * creates it from PostgreSQL; it reaches only the key patterns below.
+ */
+export const deckRedisUser = (deck: string) => `deck_${deck}`;
+
+/**
+ * Every Redis key of one deck: its streams and hashes (`ivoryos:deck:<deck>:*`) and its BullMQ
+ * queue (`ivoryos:deck.<deck>:*`). Deck names hold no glob characters, `:` or `.`, so no
+ * deck's patterns match another deck's keys.
+ */
+export const deckKeyPatterns = (deck: string): string[] => [`${QUEUE_PREFIX}:deck:${deck}:*`, `${BULL_PREFIX}:${queueNames.deck(deck)}:*`];
+
+/** File in the agent's data directory that may hold its deck token (one line). */
+export const DECK_TOKEN_FILE = 'deck-token';

@@ -25,7 +25,10 @@ export const agentEnvSchema = z
     ),
     REDIS_URL: z.string().default('redis://127.0.0.1:6379'),
     IVORYOS_GATEWAY_URL: z.url().default('http://127.0.0.1:8000'),
-    /** Credential the agent presents as this deck; optional. Unset and empty mean none. */
+    /**
+     * The deck's token: every Redis connection signs in as user `deck_<name>` with it. Unset and
+     * empty: the first line of `<IVORYOS_DATA_DIR>/deck-token` when that file exists, else none.
+     */
     IVORYOS_DECK_TOKEN: optionalText,
     /** Holds the local journal; put it on a persistent volume in containers. */
     IVORYOS_DATA_DIR: z.string().default('ivoryos_data'),

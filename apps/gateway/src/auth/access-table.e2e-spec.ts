@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { TestApiKey, TestSession } from '@ivoryos/testing';
 import { AccessAudit } from './access-audit';
+import { startPrivateRedis, type PrivateRedis } from '../testing/private-redis';
 import { roleAllows, type AccessLevel } from './roles';
 import { startAuthTestGateway, type AuthTestGateway } from './testing/auth-test-gateway';
 
@@ -25,6 +26,8 @@ const EXPECTED: Record<string, AccessLevel> = {
   'GET /api/decks': 'viewer',
   'GET /api/decks/{deck}': 'viewer',
   'GET /api/decks/{deck}/proxy.ts': 'viewer',
+  'POST /api/decks/{deck}/token': 'admin',
+  'DELETE /api/decks/{deck}/token': 'admin',
   'POST /api/decks/{deck}/instruments/{instrument}/{method}': 'operator',
   'GET /api/control-steps': 'viewer',
   'GET /api/control-steps/{id}': 'viewer',
@@ -65,6 +68,7 @@ const EXPECTED: Record<string, AccessLevel> = {
   'POST /api/decks/{deck}/queue/move': 'operator',
   'POST /api/decks/{deck}/queue/pause': 'operator',
   'POST /api/decks/{deck}/queue/resume': 'operator',
+  'GET /api/audit': 'admin',
 };
 
 /**
@@ -119,12 +123,15 @@ function urlFor(op: Operation): string {
 }
 
 describe('access to every route in the OpenAPI document', () => {
+  let redis: PrivateRedis;
   let gw: AuthTestGateway;
   let ops: Operation[];
   let headers: Record<Identity, Record<string, string>>;
 
   beforeAll(async () => {
-    gw = await startAuthTestGateway();
+    // Issuing and revoking deck tokens changes Redis ACL users, which are global to a server.
+    redis = await startPrivateRedis();
+    gw = await startAuthTestGateway({ env: { REDIS_URL: redis.url } });
     const { viewer, operator, admin } = await gw.auth.sessions();
     await gw.auth.createUser({ role: 'viewer', username: TARGET_USER });
     const revoked: TestApiKey = await gw.auth.apiKey(admin, { role: 'admin' });
@@ -145,7 +152,10 @@ describe('access to every route in the OpenAPI document', () => {
       })),
     );
   });
-  afterAll(() => gw.close());
+  afterAll(async () => {
+    await gw?.close();
+    await redis?.stop();
+  });
 
   it('has a row for every operation, and no row for an operation that is gone', () => {
     const served = ops.map((o) => o.key);

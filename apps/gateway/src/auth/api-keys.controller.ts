@@ -30,7 +30,7 @@ export class ApiKeysController {
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiOperation({ summary: 'Revoke an API key; it is refused from the next request on' })
   @ApiNoContentResponse()
-  async revoke(@Param('id', UuidParam) id: string): Promise<void> {
-    await this.keys.revoke(id);
+  async revoke(@Param('id', UuidParam) id: string, @CurrentActor() actor: AuthActor): Promise<void> {
+    await this.keys.revoke(id, actor);
   }
 }

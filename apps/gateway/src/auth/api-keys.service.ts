@@ -1,6 +1,7 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
 import { ApiKey } from '@ivoryos/db';
+import { AuditLog, type AuditAuthor } from '../audit/audit-log';
 import type { AuthActor } from '../common/actor';
 import { BadInput, NotFound } from '../common/domain-errors';
 import { generateApiKey, looksLikeApiKey, parseApiKey, sameHash } from './api-key-format';
@@ -12,7 +13,10 @@ const LAST_USED_RESOLUTION_MS = 60_000;
 
 @Injectable()
 export class ApiKeysService {
-  constructor(private readonly em: EntityManager) {}
+  constructor(
+    private readonly em: EntityManager,
+    private readonly audit: AuditLog,
+  ) {}
 
   async create(dto: CreateApiKeyDto, actor: AuthActor): Promise<ApiKeyCreatedResponse> {
     // Admin work (users, keys) is not deck-scoped; a scoped admin key could mint an unscoped one.
@@ -22,6 +26,7 @@ export class ApiKeysService {
       name: dto.name, role: dto.role, deck: dto.deck ?? null,
       prefix: generated.prefix, keyHash: generated.hash, createdBy: actor.name,
     });
+    this.audit.record(this.em, actor, { action: 'api-key.create', target: key.id, deck: key.deck, details: { name: key.name, role: key.role, prefix: key.prefix } });
     await this.em.persistAndFlush(key);
     return { id: key.id, key: generated.key, name: key.name, role: key.role, deck: key.deck, createdAt: key.createdAt.toISOString() };
   }
@@ -32,10 +37,13 @@ export class ApiKeysService {
   }
 
   /** Revoked keys stay listed (who made them, when last used); they are refused from now on. */
-  async revoke(id: string): Promise<void> {
+  async revoke(id: string, author: AuditAuthor): Promise<void> {
     const key = await this.em.findOne(ApiKey, { id });
     if (!key) throw new NotFound('API key', id, 'id');
-    key.revokedAt ??= new Date();
+    if (!key.revokedAt) {
+      key.revokedAt = new Date();
+      this.audit.record(this.em, author, { action: 'api-key.revoke', target: key.id, deck: key.deck, details: { name: key.name, prefix: key.prefix } });
+    }
     await this.em.flush();
   }
 

@@ -2,6 +2,7 @@ import { createSecretKey } from 'node:crypto';
 import { Logger, Module } from '@nestjs/common';
 import { APP_GUARD, DiscoveryModule } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
+import { AuditModule } from '../audit/audit.module';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config/gateway-config';
 import { AccessAudit } from './access-audit';
 import { ApiKeysController } from './api-keys.controller';
@@ -19,6 +20,7 @@ import { UsersService } from './users.service';
 /** Users, roles, tokens, API keys, and the global guard every route goes through. */
 @Module({
   imports: [
+    AuditModule,
     DiscoveryModule,
     JwtModule.registerAsync({
       inject: [GATEWAY_CONFIG],

@@ -2,6 +2,7 @@ import { LockMode } from '@mikro-orm/core';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
 import { User } from '@ivoryos/db';
+import { AuditLog, type AuditAuthor } from '../audit/audit-log';
 import { Conflict, NotFound } from '../common/domain-errors';
 import type { CreateUserDto, UpdateUserDto, UserListResponse, UserResponse } from './dto/user.dto';
 import { hashPassword } from './passwords';
@@ -9,13 +10,17 @@ import { toUserResponse } from './user-mapping';
 
 @Injectable()
 export class UsersService {
-  constructor(private readonly em: EntityManager) {}
+  constructor(
+    private readonly em: EntityManager,
+    private readonly audit: AuditLog,
+  ) {}
 
-  async create(dto: CreateUserDto): Promise<UserResponse> {
+  async create(dto: CreateUserDto, author: AuditAuthor): Promise<UserResponse> {
     if (await this.em.count(User, { username: dto.username })) {
       throw new Conflict(`User '${dto.username}' already exists`, [{ path: 'username', message: `'${dto.username}' is taken` }]);
     }
     const user = this.em.create(User, { username: dto.username, role: dto.role, passwordHash: await hashPassword(dto.password) });
+    this.audit.record(this.em, author, { action: 'user.create', target: dto.username, details: { role: dto.role } });
     await this.em.persistAndFlush(user);
     return toUserResponse(user);
   }
@@ -25,7 +30,7 @@ export class UsersService {
     return { items: users.map(toUserResponse), total: users.length };
   }
 
-  async update(username: string, dto: UpdateUserDto): Promise<UserResponse> {
+  async update(username: string, dto: UpdateUserDto, author: AuditAuthor): Promise<UserResponse> {
     const passwordHash = dto.password === undefined ? undefined : await hashPassword(dto.password);
     return this.em.fork().transactional(async (tx) => {
       const user = await tx.findOne(User, { username });
@@ -52,6 +57,10 @@ export class UsersService {
         user.passwordHash = passwordHash;
         user.tokenVersion += 1;
       }
+      this.audit.record(tx, author, {
+        action: 'user.update', target: username,
+        details: { ...(dto.role !== undefined ? { role: dto.role } : {}), ...(dto.disabled !== undefined ? { disabled: dto.disabled } : {}), passwordReset: dto.password !== undefined },
+      });
       await tx.flush();
       return toUserResponse(user);
     });

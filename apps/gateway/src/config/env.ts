@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DECK_NAME_PATTERN } from '@ivoryos/contracts';
 import { parseWebhookAllowList } from '../runs/notify/webhook-allow';
 
 const bool = z
@@ -36,6 +37,16 @@ export const gatewayEnvSchema = z.object({
       ctx.addIssue({ code: 'custom', message: (err as Error).message });
     }
   }),
+  /**
+   * Take registrations and events only from decks that have an issued token (their agents connect
+   * as the deck's Redis ACL user). Unset: on in production, off otherwise.
+   */
+  IVORYOS_REQUIRE_DECK_TOKENS: bool.optional(),
+  /**
+   * Development only (`npm start` sets it to the demo deck): at start, make sure this deck has a
+   * token and that `<IVORYOS_DATA_DIR>/deck-token` holds it, for the agent started next to it.
+   */
+  IVORYOS_PROVISION_DECK_TOKEN: z.string().regex(DECK_NAME_PATTERN, 'must be a deck name (letters, digits, _ or -)').optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Benchmarks only: direct-control answers carry a Server-Timing header with the hops' times (bench/direct-control.ts). */
   IVORYOS_HOP_TIMING: bool.default(false),
@@ -63,4 +74,7 @@ function requireProductionSecrets(env: GatewayEnv, ctx: z.RefinementCtx): void {
     ctx.addIssue({ code: 'custom', path: ['IVORYOS_ADMIN_PASSWORD'], message: 'is required in production (at least 8 characters)' });
   }
   if (!env.IVORYOS_JWT_SECRET) ctx.addIssue({ code: 'custom', path: ['IVORYOS_JWT_SECRET'], message: 'is required in production' });
+  if (env.IVORYOS_PROVISION_DECK_TOKEN) {
+    ctx.addIssue({ code: 'custom', path: ['IVORYOS_PROVISION_DECK_TOKEN'], message: 'is for development only; admins issue deck tokens with POST /api/decks/:deck/token' });
+  }
 }

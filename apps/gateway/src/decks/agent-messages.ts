@@ -3,8 +3,11 @@ import type { AgentMessage, AgentMessageKind } from '@ivoryos/contracts';
 
 type Handler<K extends AgentMessageKind> = (message: Extract<AgentMessage, { kind: K }>) => Promise<void>;
 type RunEventMessage = Extract<AgentMessage, { kind: 'run-event' }>;
-/** Applies a batch in order; returns how many leading messages are done (the rest are retried later). */
-export type RunEventBatchHandler = (messages: RunEventMessage[]) => Promise<number>;
+/**
+ * Applies a batch read from `deck`'s stream in order; returns how many leading messages are done
+ * (the rest are retried later).
+ */
+export type RunEventBatchHandler = (deck: string, messages: RunEventMessage[]) => Promise<number>;
 
 /**
  * Routes messages read from the decks' event streams to the module that owns each kind
@@ -26,12 +29,12 @@ export class AgentMessageRouter {
     this.runEvents = handler;
   }
 
-  async dispatchRunEvents(messages: RunEventMessage[]): Promise<number> {
+  async dispatchRunEvents(deck: string, messages: RunEventMessage[]): Promise<number> {
     if (!this.runEvents) {
       this.logger.warn(`no run-event handler; ${messages.length} dropped`);
       return messages.length;
     }
-    return this.runEvents(messages);
+    return this.runEvents(deck, messages);
   }
 
   /** Throws when the handler fails, so the caller leaves the entry unacknowledged. */

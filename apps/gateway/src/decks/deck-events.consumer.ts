@@ -5,6 +5,7 @@ import { hostname } from 'node:os';
 import { DECK_NAME_PATTERN, DECK_SET_KEY, EVENT_CONSUMER_GROUP, STREAM_FIELD, streamKeys, type AgentMessage } from '@ivoryos/contracts';
 import { Deck } from '@ivoryos/db';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config/gateway-config';
+import { DeckCredentialsService } from '../deck-credentials/deck-credentials.service';
 import { AgentMessageRouter, parseAgentMessage } from './agent-messages';
 
 type StreamEntry = [id: string, fields: string[]];
@@ -17,6 +18,8 @@ const BATCH = 1000;
 const CLAIM_IDLE_MS = 30_000;
 /** After this many failed deliveries an entry is logged and dropped, so one bad entry cannot stall a deck. */
 const MAX_DELIVERIES = 20;
+/** Refusals are logged at most this often per deck: an agent without a token sends a heartbeat every few seconds. */
+const REFUSAL_LOG_MS = 60_000;
 
 /**
  * Reads every deck's event stream with one consumer group shared by all gateway replicas, so
@@ -33,11 +36,14 @@ export class DeckEventsConsumer implements OnApplicationBootstrap, OnApplication
   private lastClaim = 0;
   private knownDecks: string[] = [];
   private lastDeckRefresh = 0;
+  private readonly deckByKey = new Map<string, string>();
+  private readonly refusalLogged = new Map<string, number>();
 
   constructor(
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
     private readonly router: AgentMessageRouter,
     private readonly em: EntityManager,
+    private readonly credentials: DeckCredentialsService,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -66,7 +72,11 @@ export class DeckEventsConsumer implements OnApplicationBootstrap, OnApplication
   private async run(): Promise<void> {
     while (this.running) {
       try {
-        const keys = (await this.deckNames()).map((d) => streamKeys.events(d));
+        const keys = (await this.deckNames()).map((d) => {
+          const key = streamKeys.events(d);
+          this.deckByKey.set(key, d);
+          return key;
+        });
         if (!keys.length) {
           await sleep(BLOCK_MS);
           continue;
@@ -89,6 +99,16 @@ export class DeckEventsConsumer implements OnApplicationBootstrap, OnApplication
   }
 
   private async handleEntries(key: string, entries: StreamEntry[]): Promise<void> {
+    if (!entries.length) return;
+    // A deck's stream speaks for that deck only: its Redis user can write nowhere else.
+    const deck = this.deckByKey.get(key) ?? key;
+    const accepted = await this.attempt(key, entries[0][0], async () => ((await this.credentials.accepts(deck)) ? 1 : 0));
+    if (accepted === undefined) return;
+    if (!accepted) {
+      this.logRefusal(deck, `deck ${deck} has no token and tokens are required: ${entries.length} message(s) ignored; an admin issues one with POST /api/decks/${deck}/token`);
+      await this.redis.xack(key, EVENT_CONSUMER_GROUP, ...entries.map(([id]) => id));
+      return;
+    }
     let i = 0;
     while (i < entries.length) {
       const message = parseAgentMessage(fieldValue(entries[i][1], STREAM_FIELD));
@@ -101,7 +121,7 @@ export class DeckEventsConsumer implements OnApplicationBootstrap, OnApplication
           batch.push({ id: entries[i][0], message: m });
           i++;
         }
-        const done = await this.attempt(key, batch[0].id, () => this.router.dispatchRunEvents(batch.map((b) => b.message)));
+        const done = await this.attempt(key, batch[0].id, () => this.router.dispatchRunEvents(deck, batch.map((b) => b.message)));
         if (done === undefined) return;
         if (done > 0) await this.redis.xack(key, EVENT_CONSUMER_GROUP, ...batch.slice(0, done).map((b) => b.id));
         // Events after a gap stay pending until the missing ones arrive (the agent re-sends them).
@@ -110,8 +130,9 @@ export class DeckEventsConsumer implements OnApplicationBootstrap, OnApplication
       }
       const [id] = entries[i];
       const handled = await this.attempt(key, id, async () => {
-        if (message) await this.router.dispatch(message);
-        else this.logger.warn(`unreadable entry ${id} on ${key}; dropped`);
+        if (!message) this.logger.warn(`unreadable entry ${id} on ${key}; dropped`);
+        else if (message.deck !== deck) this.logRefusal(deck, `entry ${id} on ${key} speaks for deck '${message.deck}'; dropped`);
+        else await this.router.dispatch(message);
         return 1;
       });
       if (handled === undefined) return;
@@ -128,6 +149,13 @@ export class DeckEventsConsumer implements OnApplicationBootstrap, OnApplication
       this.logger.warn(`entry ${id} on ${key} not handled yet: ${err instanceof Error ? err.message : String(err)}`);
       return undefined;
     }
+  }
+
+  private logRefusal(deck: string, message: string): void {
+    const now = Date.now();
+    if (now - (this.refusalLogged.get(deck) ?? -Infinity) < REFUSAL_LOG_MS) return;
+    this.refusalLogged.set(deck, now);
+    this.logger.warn(message);
   }
 
   private async claimAbandoned(keys: string[]): Promise<void> {

@@ -1,5 +1,7 @@
 import { ApiKey } from './api-key.entity';
+import { AuditEntry } from './audit-entry.entity';
 import { Deck } from './deck.entity';
+import { DeckCredential } from './deck-credential.entity';
 import { DeckSchemaVersion } from './deck-schema-version.entity';
 import { RunCommandRecord } from './run-command.entity';
 import { RunEventRecord } from './run-event.entity';
@@ -11,9 +13,9 @@ import { WorkflowPhase } from './workflow-phase.entity';
 import { WorkflowRun } from './workflow-run.entity';
 import { WorkflowStep } from './workflow-step.entity';
 
-export { ApiKey, Deck, DeckSchemaVersion, RunCommandRecord, RunEventRecord, SingleStep, User, WebhookDeliveryRecord, Workflow, WorkflowPhase, WorkflowRun, WorkflowStep };
+export { ApiKey, AuditEntry, Deck, DeckCredential, DeckSchemaVersion, RunCommandRecord, RunEventRecord, SingleStep, User, WebhookDeliveryRecord, Workflow, WorkflowPhase, WorkflowRun, WorkflowStep };
 export { USER_ROLES, type UserRole } from './user.entity';
 export type { SingleStepStatus } from './single-step.entity';
 export { WEBHOOK_DELIVERY_STATUSES, type WebhookDeliveryStatus } from './webhook-delivery.entity';
 
-export const entities = [Workflow, Deck, DeckSchemaVersion, WorkflowRun, WorkflowPhase, WorkflowStep, SingleStep, User, ApiKey, RunEventRecord, RunCommandRecord, WebhookDeliveryRecord];
+export const entities = [Workflow, Deck, DeckSchemaVersion, WorkflowRun, WorkflowPhase, WorkflowStep, SingleStep, User, ApiKey, RunEventRecord, RunCommandRecord, WebhookDeliveryRecord, DeckCredential, AuditEntry];

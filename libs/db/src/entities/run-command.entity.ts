@@ -6,7 +6,7 @@ import type { JsonValue, RunCommandType } from '@ivoryos/contracts';
 @Entity({ tableName: 'run_command' })
 @Index({ properties: ['runId', 'issuedAt'] })
 export class RunCommandRecord {
-  [OptionalProps]?: 'id' | 'promptId' | 'payload' | 'issuedAt' | 'sentAt' | 'answeredAt' | 'outcome' | 'reason';
+  [OptionalProps]?: 'id' | 'promptId' | 'issuedByKind' | 'payload' | 'issuedAt' | 'sentAt' | 'answeredAt' | 'outcome' | 'reason';
 
   @PrimaryKey({ type: 'uuid' })
   id: string = randomUUID();
@@ -30,6 +30,10 @@ export class RunCommandRecord {
   /** User or API key name. */
   @Property({ type: 'string', length: 100 })
   issuedBy!: string;
+
+  /** Whether issuedBy names a user or an API key. */
+  @Property({ type: 'string', length: 8, nullable: true })
+  issuedByKind: 'user' | 'key' | null = null;
 
   @Property({ type: 'datetime', columnType: 'timestamptz' })
   issuedAt: Date = new Date();

@@ -9,7 +9,7 @@ export type SingleStepStatus = 'pending' | 'running' | 'completed' | 'failed';
 @Index({ properties: ['deck', 'instrument'] })
 export class SingleStep {
   /** Columns with defaults, optional in `em.create`. */
-  [OptionalProps]?: 'id' | 'kwargs' | 'output' | 'status' | 'error' | 'calledBy' | 'idempotencyKey' | 'createdAt' | 'startedAt' | 'endedAt';
+  [OptionalProps]?: 'id' | 'kwargs' | 'output' | 'status' | 'error' | 'calledBy' | 'calledByKind' | 'idempotencyKey' | 'createdAt' | 'startedAt' | 'endedAt';
 
   @PrimaryKey({ type: 'uuid' })
   id: string = randomUUID();
@@ -39,6 +39,10 @@ export class SingleStep {
   @Property({ type: 'string', length: 100, nullable: true })
   @Index()
   calledBy: string | null = null;
+
+  /** Whether calledBy names a user or an API key (names of the two may coincide). */
+  @Property({ type: 'string', length: 8, nullable: true })
+  calledByKind: 'user' | 'key' | null = null;
 
   @Property({ type: 'string', length: 200, nullable: true })
   @Unique()

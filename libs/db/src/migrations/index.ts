@@ -4,6 +4,7 @@ import { Migration20261128210828 } from './Migration20261128210828';
 import { Migration20261128212316 } from './Migration20261128212316';
 import { Migration20261128212508 } from './Migration20261128212508';
 import { Migration20261128215240 } from './Migration20261128215240';
+import { Migration20261128224136 } from './Migration20261128224136';
 
 export const migrationsList = [
   { name: 'Migration20261128210101', class: Migration20261128210101 },
@@ -11,4 +12,5 @@ export const migrationsList = [
   { name: 'Migration20261128212316', class: Migration20261128212316 },
   { name: 'Migration20261128212508', class: Migration20261128212508 },
   { name: 'Migration20261128215240', class: Migration20261128215240 },
+  { name: 'Migration20261128224136', class: Migration20261128224136 },
 ];

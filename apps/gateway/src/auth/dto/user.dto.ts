@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsIn, IsOptional, IsString, Length, Matches } from 'class-validator';
+import { IsBoolean, IsIn, IsString, Length, Matches } from 'class-validator';
 import { USER_ROLES, type UserRole } from '@ivoryos/db';
+import { IsOmittable } from '../../common/validators';
 
 export const USERNAME_PATTERN = /^[A-Za-z0-9_.-]{1,50}$/;
 export const USERNAME_RULE = 'must be 1 to 50 letters, digits, ".", "_" or "-"';
@@ -24,17 +25,17 @@ export class CreateUserDto {
 
 export class UpdateUserDto {
   @ApiPropertyOptional({ enum: USER_ROLES })
-  @IsOptional()
+  @IsOmittable()
   @IsIn(USER_ROLES, { message: `role ${ROLE_RULE}` })
   role?: UserRole;
 
   @ApiPropertyOptional({ description: "Disabled users cannot sign in and their tokens stop working at once" })
-  @IsOptional()
+  @IsOmittable()
   @IsBoolean()
   disabled?: boolean;
 
   @ApiPropertyOptional({ minLength: 8, maxLength: 200, format: 'password', description: "An admin's reset; ends the user's sessions" })
-  @IsOptional()
+  @IsOmittable()
   @IsString()
   @Length(8, 200)
   password?: string;

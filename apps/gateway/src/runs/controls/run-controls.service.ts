@@ -83,7 +83,7 @@ export class RunControlsService implements OnModuleInit, OnApplicationShutdown {
     const record = this.em.create(RunCommandRecord, {
       runId, deck: run.deck, type: req.type, promptId,
       payload: req.type === 'stop' ? (req.stop as unknown as JsonValue) : req.type === 'input' ? { value: value ?? null } : null,
-      issuedBy: actor.name,
+      issuedBy: actor.name, issuedByKind: actor.kind,
     });
     // Stopping without continuing the queue pauses the deck's queue, in the same commit.
     if (req.type === 'stop' && req.stop && !req.stop.continueQueue) await this.em.nativeUpdate(Deck, { name: run.deck }, { queuePaused: true });

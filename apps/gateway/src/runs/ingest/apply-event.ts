@@ -107,7 +107,8 @@ export async function applyEvent(em: EntityManager, cursor: RunCursor, env: Even
       run.checkpoint = e.checkpoint;
       break;
     case 'command':
-      await em.nativeUpdate(RunCommandRecord, { id: e.commandId, answeredAt: null }, { answeredAt: at, outcome: e.outcome, reason: e.reason ?? null });
+      // Only this run's commands: an event cannot answer a control of another run.
+      await em.nativeUpdate(RunCommandRecord, { id: e.commandId, runId: run.id, answeredAt: null }, { answeredAt: at, outcome: e.outcome, reason: e.reason ?? null });
       break;
     case 'log':
       break;

@@ -27,11 +27,15 @@ export class RunEventIngestor implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.router.onRunEvents((messages) => this.ingest(messages.map((m: RunEventMessage) => m.envelope)));
+    this.router.onRunEvents((deck, messages) => this.ingest(messages.map((m: RunEventMessage) => m.envelope), deck));
   }
 
-  /** Returns how many leading envelopes are done; it stops before a gap in a run's seq. */
-  async ingest(envelopes: EventEnvelope[]): Promise<number> {
+  /**
+   * Returns how many leading envelopes are done; it stops before a gap in a run's seq. With
+   * `streamDeck` (the deck whose stream they were read from), events of another deck's runs are
+   * dropped: an agent's credential reaches only its own stream, and must not reach other runs.
+   */
+  async ingest(envelopes: EventEnvelope[], streamDeck?: string): Promise<number> {
     const applied = new Map<string, { cursor: RunCursor; events: EventEnvelope[]; statusBefore: string }>();
     let done = 0;
     await this.em.fork().transactional(async (em) => {
@@ -46,6 +50,11 @@ export class RunEventIngestor implements OnModuleInit {
         const run = byId.get(env.runId);
         if (!run) {
           this.logger.warn(`event ${env.runId}#${env.seq} for an unknown run; dropped`);
+          done++;
+          continue;
+        }
+        if (streamDeck !== undefined && (run.deck !== streamDeck || env.deck !== streamDeck)) {
+          this.logger.warn(`event ${env.runId}#${env.seq} on deck ${streamDeck}'s stream is for a run of deck ${run.deck}; dropped`);
           done++;
           continue;
         }

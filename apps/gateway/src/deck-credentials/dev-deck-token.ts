@@ -1,0 +1,57 @@
+import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { DECK_TOKEN_FILE } from '@ivoryos/contracts';
+import { SYSTEM_AUTHOR } from '../audit/audit-log';
+import { GATEWAY_CONFIG, type GatewayConfig } from '../config/gateway-config';
+import { DeckAcl } from './deck-acl.service';
+import { DeckCredentialsService } from './deck-credentials.service';
+import { generateDeckToken, parseDeckToken } from './deck-token-format';
+
+/**
+ * Development only (`npm start` sets IVORYOS_PROVISION_DECK_TOKEN to the demo deck): at start,
+ * `<dataDir>/deck-token` is the demo deck's credential. The file's token is adopted when
+ * PostgreSQL does not hold it (first start, a fresh database, a token issued since through the
+ * API), so the file never changes under a running agent; without a file one is written. Then the
+ * deck's Redis user is created, which is what the launcher waits for before starting the agent.
+ */
+@Injectable()
+export class DevDeckToken implements OnApplicationBootstrap {
+  private readonly logger = new Logger('DeckCredentials');
+
+  constructor(
+    @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
+    private readonly credentials: DeckCredentialsService,
+    private readonly acl: DeckAcl,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    const deck = this.config.env.IVORYOS_PROVISION_DECK_TOKEN;
+    if (!deck || this.config.production) return;
+    const file = join(this.config.dataDir, DECK_TOKEN_FILE);
+    let token = parseDeckToken(readToken(file));
+    if (!token) {
+      const generated = generateDeckToken();
+      mkdirSync(this.config.dataDir, { recursive: true });
+      writeFileSync(file, `${generated.token}\n`, { mode: 0o600 });
+      token = generated;
+      this.logger.log(`deck ${deck}: wrote a new development token to ${file}`);
+    }
+    const row = await this.credentials.find(deck);
+    let replaced = false;
+    if (row?.tokenHash !== token.hash) replaced = await this.credentials.adopt(deck, token.hash, token.prefix, SYSTEM_AUTHOR);
+    try {
+      await (replaced ? this.acl.replace(deck, token.hash) : this.acl.apply(deck, token.hash));
+    } catch (err) {
+      this.logger.warn(`deck ${deck}: Redis user not created yet (${err instanceof Error ? err.message : String(err)}); the reconciler retries`);
+    }
+  }
+}
+
+function readToken(file: string): string {
+  try {
+    return readFileSync(file, 'utf8').trim();
+  } catch {
+    return '';
+  }
+}
