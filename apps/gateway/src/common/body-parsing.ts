@@ -1,6 +1,7 @@
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { INestApplication } from '@nestjs/common';
 import type { ErrorBody } from '@ivoryos/contracts';
+import { rejectHostileInput } from './hostile-input';
 
 interface BodyParserError {
   type?: string;
@@ -11,7 +12,7 @@ interface BodyParserError {
 }
 
 /**
- * JSON and form bodies with an explicit limit. Parser failures (malformed JSON, too large,
+ * JSON and form bodies with an explicit limit, then the hostile-input check (rejectHostileInput). Parser failures (malformed JSON, too large,
  * bad charset) are answered here in the common error shape; Nest's filters never see them.
  */
 export function installBodyParsing(app: INestApplication, limit: string): void {
@@ -24,6 +25,8 @@ export function installBodyParsing(app: INestApplication, limit: string): void {
     const body: ErrorBody = { statusCode: status, error: status === 413 ? 'Payload Too Large' : 'Bad Request', message, errors: [{ path: 'body', message }] };
     res.status(status).json(body);
   });
+  // After parsing, before any route: nesting and text no route could handle are a 400 here.
+  app.use(rejectHostileInput);
 }
 
 function bodyErrorMessage(err: BodyParserError, limit: string): string {

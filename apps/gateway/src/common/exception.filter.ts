@@ -1,3 +1,4 @@
+import { DriverException } from '@mikro-orm/core';
 import { ArgumentsHost, Catch, HttpException, Logger, type ExceptionFilter } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { STATUS_CODES } from 'node:http';
@@ -32,12 +33,13 @@ export class AllExceptionsFilter implements ExceptionFilter {
       const status = exception.getStatus();
       const response = exception.getResponse();
       const message = typeof response === 'string' ? response : messageOf(response) ?? exception.message;
-      return { statusCode: status, error: reason(status), message };
+      // Nest's own 400s (multipart parsing) concern the body; every 400 names where the problem is.
+      return { statusCode: status, error: reason(status), message, ...(status === 400 ? { errors: [{ path: 'body', message }] } : {}) };
     }
     const db = describeDatabaseError(exception);
     if (db) return { statusCode: db.status, error: reason(db.status), message: db.message };
     const errorId = randomUUID();
-    this.logger.error({ errorId, err: exception }, 'Unexpected error');
+    this.logger.error({ errorId, err: loggable(exception) }, 'Unexpected error');
     return { statusCode: 500, error: 'Internal Server Error', message: 'Unexpected error; quote the errorId when reporting it', errorId };
   }
 }
@@ -51,4 +53,20 @@ function messageOf(response: object): string | undefined {
   if (typeof m === 'string') return m;
   if (Array.isArray(m)) return m.join('; ');
   return undefined;
+}
+
+/**
+ * A database error as it may be logged: the driver's message and stack start with the SQL and
+ * its values (password hashes, credential hashes, user input), and `detail` repeats the row; keep
+ * PostgreSQL's own sentence, the code and the names of what it concerns.
+ */
+export function loggable(err: unknown): unknown {
+  if (!(err instanceof DriverException)) return err;
+  const e = err as DriverException & { table?: string; column?: string; constraint?: string; routine?: string };
+  const parts = e.message.split('\n')[0].split(' - ');
+  return {
+    type: e.name, code: e.code, message: parts.length > 1 ? parts[parts.length - 1] : 'database error',
+    table: e.table, column: e.column, constraint: e.constraint, routine: e.routine,
+    stack: (e.stack ?? '').split('\n').filter((l) => l.trim().startsWith('at ')).join('\n'),
+  };
 }

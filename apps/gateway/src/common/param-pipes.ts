@@ -31,3 +31,24 @@ export class DeckNameParam implements PipeTransform<string, string> {
     return value;
   }
 }
+
+/** Instrument (`deck.sdl`) and method (`analyze`, `tare_offset_(setter)`) names in paths. */
+const SEGMENT = /^[A-Za-z0-9_.()-]{1,128}$/;
+
+/** The `:instrument` path parameter. */
+@Injectable()
+export class InstrumentNameParam implements PipeTransform<string, string> {
+  transform(value: string): string {
+    if (!SEGMENT.test(value)) throw BadInput.field('instrument', 'is not an instrument name (letters, digits, _ . ( ) -, at most 128)');
+    return value;
+  }
+}
+
+/** The `:method` path parameter. */
+@Injectable()
+export class MethodNameParam implements PipeTransform<string, string> {
+  transform(value: string): string {
+    if (!SEGMENT.test(value)) throw BadInput.field('method', 'is not a method name (letters, digits, _ . ( ) -, at most 128)');
+    return value;
+  }
+}

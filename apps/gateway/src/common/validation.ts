@@ -1,6 +1,10 @@
-import { ValidationPipe, type ValidationError } from '@nestjs/common';
+import { ValidationPipe, type ArgumentMetadata, type ValidationError } from '@nestjs/common';
 import type { FieldError } from '@ivoryos/contracts';
 import { BadInput } from './domain-errors';
+import { joinPath } from './field-path';
+import { findHostileValue } from './hostile-input';
+
+export { joinPath } from './field-path';
 
 /** Flatten class-validator's tree into `{ path: "parameters[3].temp", message }` entries. */
 export function flattenValidationErrors(errors: ValidationError[], parent = ''): FieldError[] {
@@ -13,10 +17,6 @@ export function flattenValidationErrors(errors: ValidationError[], parent = ''):
   return out;
 }
 
-export function joinPath(parent: string, key: string | number): string {
-  if (typeof key === 'number' || /^\d+$/.test(key)) return `${parent}[${key}]`;
-  return parent ? `${parent}.${key}` : key;
-}
 
 // class-validator names the bare property ("2 must be ..."); name the full path instead.
 function rewriteMessage(message: string, property: string, path: string): string {
@@ -29,9 +29,25 @@ export function toBadInput(errors: ValidationError[]): BadInput {
   return new BadInput(fields.length > 3 ? `${summary}; and ${fields.length - 3} more` : summary || 'Invalid request', fields);
 }
 
+/**
+ * Multipart fields and uploads reach the pipes without the JSON check before routing
+ * (hostile-input.ts), and a JSON field (`parameters`) becomes nested values here: check what the
+ * route will get once more.
+ */
+class CheckedValidationPipe extends ValidationPipe {
+  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    const out: unknown = await super.transform(value, metadata);
+    if (metadata.type === 'body' || metadata.type === 'query') {
+      const problem = findHostileValue(out);
+      if (problem) throw BadInput.field(problem.path, problem.message);
+    }
+    return out;
+  }
+}
+
 /** The one validation pipe: strict bodies (unknown fields refused), conversion of query strings. */
 export function createValidationPipe(): ValidationPipe {
-  return new ValidationPipe({
+  return new CheckedValidationPipe({
     whitelist: true,
     forbidNonWhitelisted: true,
     forbidUnknownValues: true,

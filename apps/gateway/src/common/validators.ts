@@ -1,4 +1,4 @@
-import { registerDecorator, type ValidationOptions } from 'class-validator';
+import { registerDecorator, ValidateIf, type ValidationOptions } from 'class-validator';
 
 function define(name: string, test: (value: unknown) => boolean, describe: string, options?: ValidationOptions) {
   return (target: object, propertyName: string) =>
@@ -23,3 +23,9 @@ export const IsStringArrayOrBoolean = (o?: ValidationOptions) =>
 /** A plain JSON object (not an array, not null). */
 export const IsPlainObject = (o?: ValidationOptions) =>
   define('isPlainObject', (v) => typeof v === 'object' && v !== null && !Array.isArray(v), 'an object', o);
+
+/**
+ * May be left out, but not sent as null: unlike @IsOptional, null goes through the field's rules
+ * (and fails them). For updates whose service applies every field that is not undefined.
+ */
+export const IsOmittable = () => ValidateIf((_: object, v: unknown) => v !== undefined);

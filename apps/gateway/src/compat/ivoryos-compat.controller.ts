@@ -1,13 +1,13 @@
 import { Body, Controller, Get, Header, HttpException, Inject, Param, Post, Query, Req, Res, UseFilters } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import type { JsonObject } from '@ivoryos/contracts';
+import { DECK_NAME_PATTERN, type JsonObject } from '@ivoryos/contracts';
 import { Access } from '../auth/access.decorator';
 import { TooManyLoginFailures } from '../auth/auth-errors';
 import { AuthService } from '../auth/auth.service';
 import { CurrentActor, type AuthActor } from '../common/actor';
-import { DomainError } from '../common/domain-errors';
-import { UuidParam } from '../common/param-pipes';
+import { BadInput, DomainError } from '../common/domain-errors';
+import { InstrumentNameParam, UuidParam } from '../common/param-pipes';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config/gateway-config';
 import { ControlService } from '../control/control.service';
 import { SESSION_COOKIE } from '../docs/openapi';
@@ -74,8 +74,8 @@ export class IvoryosCompatController {
   @Post('instruments/:instrument')
   @Access('operator')
   async call(
-    @Param('instrument') instrument: string,
-    @Query('deck') deckParam: string | undefined,
+    @Param('instrument', InstrumentNameParam) instrument: string,
+    @Query('deck') deckParam: unknown,
     @Body() body: unknown,
     @CurrentActor() actor: AuthActor,
     @Res() res: Response,
@@ -88,10 +88,12 @@ export class IvoryosCompatController {
         res.status(404).json({ success: false, error: 'Method None not found' });
         return;
       }
-      const deck = typeof deckParam === 'string' && deckParam ? deckParam : await this.control.deckWithInstrument(instrument);
+      const named = deckParam === undefined || deckParam === '' ? undefined : deckParam;
+      if (named !== undefined && (typeof named !== 'string' || !DECK_NAME_PATTERN.test(named))) throw BadInput.field('deck', 'must be 1 to 64 letters, digits, _ or -');
+      const deck = typeof named === 'string' ? named : await this.control.deckWithInstrument(instrument);
       const wait = !(payload.hidden_wait === false || payload.hidden_wait === 'false');
       const result = await this.control.call({
-        deck, instrument, method, body: kwargs, calledBy: actor.name, wait,
+        deck, instrument, method, body: kwargs, calledBy: actor.name, calledByKind: actor.kind, wait,
         override: payload.override_busy === true || payload.override_busy === 'true',
       });
       if (!wait) res.status(200).json({ status: 'task started', task_id: result.id });

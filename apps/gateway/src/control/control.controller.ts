@@ -8,11 +8,9 @@ import { Access } from '../auth/access.decorator';
 import { CurrentActor } from '../common/actor';
 import { BadInput } from '../common/domain-errors';
 import type { RequestWithTiming } from '../common/hop-timing';
-import { DeckNameParam, UuidParam } from '../common/param-pipes';
+import { DeckNameParam, InstrumentNameParam, MethodNameParam, UuidParam } from '../common/param-pipes';
 import { ControlService } from './control.service';
 import { CallQueryDto, CallResultResponse, ControlStepListResponse, ControlStepQueryDto, ControlStepResponse } from './dto/control.dto';
-
-const SEGMENT = /^[A-Za-z0-9_.()-]{1,128}$/;
 
 @ApiTags('control')
 @Controller()
@@ -32,8 +30,8 @@ export class ControlController {
   @ApiGatewayTimeoutResponse({ description: 'No answer in time; the body carries the call id' })
   async call(
     @Param('deck', DeckNameParam) deck: string,
-    @Param('instrument') instrument: string,
-    @Param('method') method: string,
+    @Param('instrument', InstrumentNameParam) instrument: string,
+    @Param('method', MethodNameParam) method: string,
     @Body() body: unknown,
     @Query() q: CallQueryDto,
     @Headers('idempotency-key') idempotencyKey: string | undefined,
@@ -43,12 +41,12 @@ export class ControlController {
   ): Promise<CallResultResponse> {
     const timing = req.hopTiming; // only with IVORYOS_HOP_TIMING (benchmarks)
     timing?.mark('handler');
-    if (!SEGMENT.test(instrument)) throw BadInput.field('instrument', 'is not an instrument name');
-    if (!SEGMENT.test(method)) throw BadInput.field('method', 'is not a method name');
     if (idempotencyKey !== undefined && !/^[\x21-\x7e]{1,128}$/.test(idempotencyKey)) {
       throw BadInput.field('Idempotency-Key', 'must be 1 to 128 printable characters without spaces');
     }
-    const answer = await this.control.call({ deck, instrument, method, body, override: q.override, timeoutMs: q.timeoutMs, idempotencyKey, calledBy: actor.name, timing });
+    const answer = await this.control.call({
+      deck, instrument, method, body, override: q.override, timeoutMs: q.timeoutMs, idempotencyKey, calledBy: actor.name, calledByKind: actor.kind, timing,
+    });
     if (timing) res.setHeader('Server-Timing', timing.header());
     return answer;
   }

@@ -26,6 +26,8 @@ export interface CallRequest {
   timeoutMs?: number;
   idempotencyKey?: string;
   calledBy: string;
+  /** Whether calledBy is a user or an API key. */
+  calledByKind?: 'user' | 'key' | 'deck';
   /** false: answer as soon as the call is queued (IvoryOS's hidden_wait=false); the outcome is recorded later. */
   wait?: boolean;
   /** Benchmarks only (IVORYOS_HOP_TIMING): marks the hops of this call. */
@@ -75,7 +77,8 @@ export class ControlService implements OnModuleInit {
     const em = this.em.fork();
     const step = em.create(SingleStep, {
       deck: req.deck, instrument: req.instrument, methodName: req.method, kwargs: (req.body ?? {}) as JsonObject,
-      calledBy: req.calledBy, idempotencyKey: key, status: 'pending',
+      calledBy: req.calledBy, calledByKind: req.calledByKind === 'user' || req.calledByKind === 'key' ? req.calledByKind : null,
+      idempotencyKey: key, status: 'pending',
     }, { persist: false });
     await em.insert(step);
     req.timing?.mark('inserted');
@@ -115,7 +118,7 @@ export class ControlService implements OnModuleInit {
   /** Which deck serves an instrument of this name: the one deck that has it (an online one first). */
   async deckWithInstrument(instrument: string): Promise<string> {
     const decks = await this.em.find(Deck, {}, { orderBy: { name: 'asc' } });
-    const having = decks.filter((d) => d.schema?.instruments[instrument]);
+    const having = decks.filter((d) => d.schema && Object.hasOwn(d.schema.instruments, instrument));
     const online = having.filter((d) => this.registry.isOnline(d));
     const candidates = online.length ? online : having;
     if (!candidates.length) throw new NotFound('instrument', instrument, 'instrument');
@@ -132,9 +135,10 @@ export class ControlService implements OnModuleInit {
   }
 
   private findAction(instruments: Record<string, { actions: Record<string, ActionSchema> }> | undefined, deck: string, instrument: string, method: string): ActionSchema {
-    const inst = instruments?.[instrument];
+    // Own keys only: a path segment like `constructor` must not find Object.prototype's members.
+    const inst = instruments && Object.hasOwn(instruments, instrument) ? instruments[instrument] : undefined;
     if (!inst) throw new NotFound(`instrument on deck '${deck}'`, instrument, 'instrument');
-    const action = Object.prototype.hasOwnProperty.call(inst.actions, method) ? inst.actions[method] : undefined;
+    const action = Object.hasOwn(inst.actions, method) ? inst.actions[method] : undefined;
     if (!action) throw new NotFound(`method of ${instrument}`, method, 'method');
     return action;
   }

@@ -10,6 +10,7 @@ import type { Actor, WorkflowDocument } from '@ivoryos/contracts';
 import { Access } from '../auth/access.decorator';
 import { CurrentActor } from '../common/actor';
 import { BadInput } from '../common/domain-errors';
+import { findHostileValue } from '../common/hostile-input';
 import { WorkflowNameParam } from '../common/param-pipes';
 import { ImportQueryDto } from './dto/import-query.dto';
 import { RegisterDto, WorkflowBodyDto, WorkflowNameDto } from './dto/workflow-body.dto';
@@ -152,9 +153,14 @@ export class WorkflowsController {
 }
 
 function parseUpload(file: Express.Multer.File): unknown {
+  let doc: unknown;
   try {
-    return JSON.parse(file.buffer.toString('utf8'));
+    doc = JSON.parse(file.buffer.toString('utf8'));
   } catch (err) {
     throw BadInput.field('file', `is not valid JSON: ${err instanceof Error ? err.message : String(err)}`);
   }
+  // Uploads skip the check JSON bodies get before any route (common/hostile-input.ts).
+  const hostile = findHostileValue(doc, 'file');
+  if (hostile) throw BadInput.field(hostile.path, hostile.message);
+  return doc;
 }

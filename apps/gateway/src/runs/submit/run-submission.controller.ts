@@ -5,6 +5,7 @@ import { IsString, Length } from 'class-validator';
 import { Access } from '../../auth/access.decorator';
 import { CurrentActor, type AuthActor } from '../../common/actor';
 import { BadInput } from '../../common/domain-errors';
+import { findHostileValue } from '../../common/hostile-input';
 import { UuidParam } from '../../common/param-pipes';
 import { QueueService } from '../queue/queue.service';
 import { RunSubmissionService } from './run-submission.service';
@@ -42,7 +43,11 @@ export class RunSubmissionController {
     if (idempotencyKey !== undefined && !/^[\x21-\x7e]{1,128}$/.test(idempotencyKey)) {
       throw BadInput.field('Idempotency-Key', 'must be 1 to 128 printable characters without spaces');
     }
-    return this.submission.submit(body, file ? file.buffer.toString('utf8') : undefined, actor, idempotencyKey);
+    const csv = file ? file.buffer.toString('utf8') : undefined;
+    // Uploads skip the check JSON bodies get before any route (common/hostile-input.ts).
+    const hostile = csv === undefined ? undefined : findHostileValue(csv, 'file');
+    if (hostile) throw BadInput.field(hostile.path, hostile.message);
+    return this.submission.submit(body, csv, actor, idempotencyKey);
   }
 
   @Patch(':id')

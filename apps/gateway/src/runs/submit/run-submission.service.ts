@@ -1,5 +1,5 @@
 import { EntityManager } from '@mikro-orm/postgresql';
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type {
   Choice, DeckSchema, FieldError, ParameterRow, TypeDescriptor, WorkflowAction, WorkflowDocument,
 } from '@ivoryos/contracts';
@@ -8,18 +8,25 @@ import { convertParameterRows, parseConfigCsv, validateWorkflow, type ParameterI
 import { AccessDenied } from '../../auth/auth-errors';
 import type { AuthActor } from '../../common/actor';
 import { BadInput, Conflict, NotFound } from '../../common/domain-errors';
+import { GATEWAY_CONFIG, type GatewayConfig } from '../../config/gateway-config';
 import { DecksService } from '../../decks/decks.service';
 import { toDocument } from '../../workflows/workflow-document';
 import { RunDispatcher } from '../dispatch/run-dispatcher';
+import { checkWebhookTarget, parseWebhookAllowList, type WebhookAllowEntry } from '../notify/webhook-allow';
 import type { SubmitRunDto, SubmitRunResponse } from './submit-run.dto';
 
 @Injectable()
 export class RunSubmissionService {
+  private readonly webhookAllow: WebhookAllowEntry[];
+
   constructor(
     private readonly em: EntityManager,
     private readonly decks: DecksService,
     private readonly dispatcher: RunDispatcher,
-  ) {}
+    @Inject(GATEWAY_CONFIG) config: GatewayConfig,
+  ) {
+    this.webhookAllow = parseWebhookAllowList(config.env.IVORYOS_WEBHOOK_ALLOW);
+  }
 
   /**
    * Queue a run of a saved workflow: validated against the deck's registered schema first (every
@@ -31,6 +38,7 @@ export class RunSubmissionService {
       const earlier = await this.em.findOne(WorkflowRun, { idempotencyKey: key }, { fields: ['id', 'deck', 'position', 'status'] });
       if (earlier) return { id: earlier.id, status: 'queued', position: await this.queuePosition(earlier) };
     }
+    this.checkNotify(dto.notify);
     const wf = await this.em.findOne(Workflow, { name: dto.workflow });
     if (!wf) throw new NotFound('workflow', dto.workflow, 'workflow');
     const deckName = dto.deck ?? wf.deck;
@@ -62,6 +70,19 @@ export class RunSubmissionService {
     await this.em.flush();
     this.dispatcher.kick(deckName);
     return { id: run.id, status: 'queued', position: await this.queuePosition(run) };
+  }
+
+  /**
+   * Webhook targets outside IVORYOS_WEBHOOK_ALLOW are refused now, not first noticed when the run
+   * ends. Host names that only an address range could admit pass; their addresses are checked
+   * when the webhook is sent (DNS can change in between).
+   */
+  private checkNotify(urls: string[] | undefined): void {
+    const errors = (urls ?? []).flatMap((url, i) => {
+      const check = checkWebhookTarget(url, this.webhookAllow);
+      return check.ok ? [] : [{ path: `notify[${i}]`, message: check.reason }];
+    });
+    if (errors.length) throw new BadInput(`Webhook target not allowed: ${errors[0].path} ${errors[0].message}`, errors);
   }
 
   private rows(dto: SubmitRunDto, csv: string | undefined, params: ParameterInfo[], schema: DeckSchema): ParameterRow[] | null {
