@@ -3,7 +3,8 @@ import { ormOptions } from './orm-options';
 
 /** Apply every pending migration. Returns the names applied. */
 export async function migrateUp(clientUrl: string): Promise<string[]> {
-  const orm = await MikroORM.init({ ...ormOptions({ clientUrl, poolMax: 2 }) });
+  // A migration may rewrite a big table: no per-query limit.
+  const orm = await MikroORM.init({ ...ormOptions({ clientUrl, poolMax: 2, queryTimeoutMs: 0 }) });
   try {
     const applied = await orm.getMigrator().up();
     return applied.map((m) => m.name);

@@ -15,6 +15,8 @@ describe('describeDatabaseError', () => {
     ['a connection that ended during the handshake', driverError('Connection ended unexpectedly')],
     ['a client that broke earlier', driverError('Client has encountered a connection error and is not queryable')],
     ['a pool that could not connect in time', new Error('Knex: Timeout acquiring a connection. The pool is probably full.')],
+    ['a query the server stopped answering', driverError('select 1 - Query read timeout')],
+    ['a query cancelled by statement_timeout', driverError('canceling statement due to statement timeout', '57014')],
     ['an administrator shutdown', driverError('terminating connection due to administrator command', '57P01')],
   ])('answers 503 for %s', (_what, err) => {
     expect(describeDatabaseError(err)?.status).toBe(503);

@@ -12,7 +12,8 @@ export function describeDatabaseError(err: unknown): { status: HttpStatus; messa
   if (err instanceof DriverException) {
     const code = (err as DriverException & { code?: string }).code;
     if (code === '23505') return { status: HttpStatus.CONFLICT, message: 'A record with the same unique value already exists' };
-    if (code === '57P01' || code === '57P03' || code === '08006' || code === '08001') {
+    // 57014: our statement_timeout cancelled a query the database could not finish in time.
+    if (code === '57P01' || code === '57P03' || code === '08006' || code === '08001' || code === '57014') {
       return { status: HttpStatus.SERVICE_UNAVAILABLE, message: 'The database is unavailable; try again shortly' };
     }
   }
@@ -29,7 +30,7 @@ function isConnectionRefused(err: unknown): boolean {
  * node-postgres' own message and no SQLSTATE; MikroORM wraps it in a DriverException whose message
  * ends with it. A pool that cannot get a connection in time says so too.
  */
-const LOST_CONNECTION = /Connection terminated|Connection ended unexpectedly|not queryable|timeout exceeded when trying to connect|Timeout acquiring a connection/i;
+const LOST_CONNECTION = /Connection terminated|Connection ended unexpectedly|not queryable|timeout exceeded when trying to connect|Timeout acquiring a connection|Query read timeout/i;
 
 function isConnectionLost(err: unknown): boolean {
   return err instanceof Error && LOST_CONNECTION.test(err.message);

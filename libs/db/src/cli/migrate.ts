@@ -44,7 +44,7 @@ async function main(): Promise<void> {
     console.log(`Migrated ${redactUrl(url)}: ${applied.length ? applied.join(', ') : 'already up to date'}`);
   } else if (cmd === 'create') {
     await withScratchDatabase(async (url) => {
-      const options = ormOptions({ clientUrl: url, poolMax: 2 });
+      const options = ormOptions({ clientUrl: url, poolMax: 2, queryTimeoutMs: 0 });
       const orm = await MikroORM.init({ ...options, migrations: { ...options.migrations, path: SOURCE_DIR, pathTs: SOURCE_DIR } });
       try {
         const res = await orm.getMigrator().createMigration();
