@@ -10,6 +10,7 @@ import { AgentMessageRouter, parseAgentMessage } from './agent-messages';
 
 type StreamEntry = [id: string, fields: string[]];
 type StreamRead = [key: string, entries: StreamEntry[]][];
+type RunEventEntry = { id: string; message: Extract<AgentMessage, { kind: 'run-event' }> };
 
 const BLOCK_MS = 500;
 /** Entries per read; a read's consecutive run events are applied in one transaction, so fewer, larger batches ingest faster. */
@@ -114,18 +115,25 @@ export class DeckEventsConsumer implements OnApplicationBootstrap, OnApplication
       const message = parseAgentMessage(fieldValue(entries[i][1], STREAM_FIELD));
       if (message?.kind === 'run-event') {
         // Consecutive run events go to the ingestor together.
-        const batch: { id: string; message: Extract<AgentMessage, { kind: 'run-event' }> }[] = [];
+        const batch: RunEventEntry[] = [];
         while (i < entries.length) {
           const m = parseAgentMessage(fieldValue(entries[i][1], STREAM_FIELD));
           if (m?.kind !== 'run-event') break;
           batch.push({ id: entries[i][0], message: m });
           i++;
         }
-        const done = await this.attempt(key, batch[0].id, () => this.router.dispatchRunEvents(deck, batch.map((b) => b.message)));
+        const done = await this.applyRunEvents(key, deck, batch);
         if (done === undefined) return;
-        if (done > 0) await this.redis.xack(key, EVENT_CONSUMER_GROUP, ...batch.slice(0, done).map((b) => b.id));
-        // Events after a gap stay pending until the missing ones arrive (the agent re-sends them).
-        if (done < batch.length) return;
+        if (done < batch.length) {
+          // A gap in a run's seq. The missing events may sit unacknowledged before this batch (read by a
+          // replica that died or is still committing them, or left by this one behind an earlier gap):
+          // apply those now rather than after CLAIM_IDLE_MS, then try the rest once more. Otherwise the
+          // rest stays pending until the missing events arrive (the agent re-sends what Redis lost).
+          const rest = batch.slice(done);
+          if (!(await this.fillGap(key, deck, rest[0]))) return;
+          const again = await this.applyRunEvents(key, deck, rest);
+          if (again === undefined || again < rest.length) return;
+        }
         continue;
       }
       const [id] = entries[i];
@@ -139,6 +147,36 @@ export class DeckEventsConsumer implements OnApplicationBootstrap, OnApplication
       await this.redis.xack(key, EVENT_CONSUMER_GROUP, id);
       i++;
     }
+  }
+
+  /** Applies run events in order and acknowledges the leading ones applied; how many, or undefined on failure. */
+  private async applyRunEvents(key: string, deck: string, batch: RunEventEntry[]): Promise<number | undefined> {
+    const done = await this.attempt(key, batch[0].id, () => this.router.dispatchRunEvents(deck, batch.map((b) => b.message)));
+    if (done) await this.redis.xack(key, EVENT_CONSUMER_GROUP, ...batch.slice(0, done).map((b) => b.id));
+    return done;
+  }
+
+  /**
+   * Applies the gapped run's events that are pending in the group before `first` (any consumer's),
+   * read with XPENDING and XRANGE, which leave their delivery counts alone. Applying an event another
+   * replica is still committing is harmless: ingestion locks the run and skips seqs it already has.
+   * True when some were applied.
+   */
+  private async fillGap(key: string, deck: string, first: RunEventEntry): Promise<boolean> {
+    const pending = (await this.redis.xpending(key, EVENT_CONSUMER_GROUP, '-', `(${first.id}`, BATCH)) as [string, string, number, number][];
+    if (!pending.length) return false;
+    const ids = new Set(pending.map(([id]) => id));
+    const entries = (await this.redis.xrange(key, pending[0][0], pending[pending.length - 1][0])) as StreamEntry[];
+    const runId = first.message.envelope.runId;
+    const earlier: RunEventEntry[] = [];
+    for (const [id, fields] of entries) {
+      const message = ids.has(id) ? parseAgentMessage(fieldValue(fields, STREAM_FIELD)) : undefined;
+      if (message?.kind === 'run-event' && message.envelope.runId === runId) earlier.push({ id, message });
+    }
+    if (!earlier.length) return false;
+    const done = await this.applyRunEvents(key, deck, earlier);
+    if (done) this.logger.log(`run ${runId}: applied ${done} event(s) pending before a gap in its seq`);
+    return Boolean(done);
   }
 
   /** Runs a handler; a failure leaves the entries pending, redelivered by claimAbandoned once idle long enough. */
