@@ -55,7 +55,11 @@ interface Row {
 export class AuditService {
   constructor(private readonly em: EntityManager) {}
 
-  async list(q: AuditQueryDto): Promise<AuditListResponse> {
+  /**
+   * `deckScope`: the deck an API key is limited to (admin keys cannot be, but a row written before
+   * that rule or by hand could be): only entries of that deck, none of the deck-less admin changes.
+   */
+  async list(q: AuditQueryDto, deckScope?: string): Promise<AuditListResponse> {
     const from = q.from ? parseTime(q.from, 'from') : undefined;
     const to = q.to ? parseTime(q.to, 'to') : undefined;
     const params: unknown[] = [];
@@ -69,6 +73,7 @@ export class AuditService {
       };
       filter(`${s.actor} = ?`, q.actor);
       filter(`${s.deck} = ?`, q.deck);
+      filter(`${s.deck} = ?`, deckScope);
       filter(`${s.at} >= ?`, from);
       filter(`${s.at} < ?`, to);
       return `select ${s.select} from ${s.from}${where.length ? ` where ${where.join(' and ')}` : ''}`;

@@ -90,7 +90,8 @@ export class IvoryosCompatController {
       }
       const named = deckParam === undefined || deckParam === '' ? undefined : deckParam;
       if (named !== undefined && (typeof named !== 'string' || !DECK_NAME_PATTERN.test(named))) throw BadInput.field('deck', 'must be 1 to 64 letters, digits, _ or -');
-      const deck = typeof named === 'string' ? named : await this.control.deckWithInstrument(instrument);
+      // A deck-scoped key looks only on its own deck (the guard refused a ?deck= naming another).
+      const deck = typeof named === 'string' ? named : await this.control.deckWithInstrument(instrument, actor.deck);
       const wait = !(payload.hidden_wait === false || payload.hidden_wait === 'false');
       const result = await this.control.call({
         deck, instrument, method, body: kwargs, calledBy: actor.name, calledByKind: actor.kind, wait,
@@ -109,8 +110,8 @@ export class IvoryosCompatController {
 
   @Get('instruments/task/:id')
   @Access('viewer')
-  async task(@Param('id', UuidParam) id: string): Promise<Record<string, unknown>> {
-    const s = await this.control.get(id);
+  async task(@Param('id', UuidParam) id: string, @CurrentActor() actor: AuthActor): Promise<Record<string, unknown>> {
+    const s = await this.control.get(id, actor.deck);
     return {
       id: s.id, method_name: `${s.instrument}.${s.methodName}`, kwargs: s.kwargs, output: s.output,
       run_error: s.status === 'failed' ? s.error : null, start_time: s.startedAt, end_time: s.endedAt,

@@ -3,9 +3,8 @@ import {
   ApiBody, ApiGatewayTimeoutResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiParam, ApiServiceUnavailableResponse, ApiTags,
 } from '@nestjs/swagger';
 import type { Response } from 'express';
-import type { Actor } from '@ivoryos/contracts';
 import { Access } from '../auth/access.decorator';
-import { CurrentActor } from '../common/actor';
+import { CurrentActor, type AuthActor } from '../common/actor';
 import { BadInput } from '../common/domain-errors';
 import type { RequestWithTiming } from '../common/hop-timing';
 import { DeckNameParam, InstrumentNameParam, MethodNameParam, UuidParam } from '../common/param-pipes';
@@ -35,7 +34,7 @@ export class ControlController {
     @Body() body: unknown,
     @Query() q: CallQueryDto,
     @Headers('idempotency-key') idempotencyKey: string | undefined,
-    @CurrentActor() actor: Actor,
+    @CurrentActor() actor: AuthActor,
     @Req() req: RequestWithTiming,
     @Res({ passthrough: true }) res: Response,
   ): Promise<CallResultResponse> {
@@ -55,15 +54,15 @@ export class ControlController {
   @Access('viewer')
   @ApiOperation({ summary: 'Direct-control calls, newest first' })
   @ApiOkResponse({ type: ControlStepListResponse })
-  list(@Query() q: ControlStepQueryDto): Promise<ControlStepListResponse> {
-    return this.control.list(q);
+  list(@Query() q: ControlStepQueryDto, @CurrentActor() actor: AuthActor): Promise<ControlStepListResponse> {
+    return this.control.list(q, actor.deck);
   }
 
   @Get('control-steps/:id')
   @Access('viewer')
   @ApiOperation({ summary: 'One direct-control call (also one that timed out)' })
   @ApiOkResponse({ type: ControlStepResponse })
-  get(@Param('id', UuidParam) id: string): Promise<ControlStepResponse> {
-    return this.control.get(id);
+  get(@Param('id', UuidParam) id: string, @CurrentActor() actor: AuthActor): Promise<ControlStepResponse> {
+    return this.control.get(id, actor.deck);
   }
 }

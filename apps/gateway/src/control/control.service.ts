@@ -68,9 +68,11 @@ export class ControlService implements OnModuleInit {
     req.timing?.mark('checked');
 
     const timeoutMs = req.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    // Keys are per deck (deck names hold no ':'), and a scoped key's req.deck is its own (the guard
+    // checked the route), so a replay never answers with another deck's call.
     const key = req.idempotencyKey ? `${req.deck}:${req.idempotencyKey}` : null;
     if (key) {
-      const earlier = await this.em.findOne(SingleStep, { idempotencyKey: key });
+      const earlier = await this.em.findOne(SingleStep, { idempotencyKey: key, deck: req.deck });
       if (earlier) return this.replay(earlier, req, timeoutMs);
     }
     // One autocommitted INSERT: the unit of work's flush would add a transaction (BEGIN and COMMIT round trips).
@@ -105,9 +107,11 @@ export class ControlService implements OnModuleInit {
     }
   }
 
-  async list(q: ControlStepQueryDto): Promise<ControlStepListResponse> {
+  /** `deckScope`: the deck an API key is limited to; other decks' calls are left out (lists) or not found. */
+  async list(q: ControlStepQueryDto, deckScope?: string): Promise<ControlStepListResponse> {
     const where: Record<string, unknown> = {};
     if (q.deck) where.deck = q.deck;
+    if (deckScope) where.deck = deckScope;
     if (q.instrument) where.instrument = q.instrument;
     if (q.method) where.methodName = q.method;
     if (q.calledBy) where.calledBy = q.calledBy;
@@ -115,9 +119,9 @@ export class ControlService implements OnModuleInit {
     return { items: rows.map(toControlStep), total };
   }
 
-  /** Which deck serves an instrument of this name: the one deck that has it (an online one first). */
-  async deckWithInstrument(instrument: string): Promise<string> {
-    const decks = await this.em.find(Deck, {}, { orderBy: { name: 'asc' } });
+  /** Which deck serves an instrument of this name: the one deck that has it (an online one first), within `deckScope`. */
+  async deckWithInstrument(instrument: string, deckScope?: string): Promise<string> {
+    const decks = await this.em.find(Deck, deckScope ? { name: deckScope } : {}, { orderBy: { name: 'asc' } });
     const having = decks.filter((d) => d.schema && Object.hasOwn(d.schema.instruments, instrument));
     const online = having.filter((d) => this.registry.isOnline(d));
     const candidates = online.length ? online : having;
@@ -128,8 +132,8 @@ export class ControlService implements OnModuleInit {
     return candidates[0].name;
   }
 
-  async get(id: string): Promise<ControlStepResponse> {
-    const row = await this.em.findOne(SingleStep, { id });
+  async get(id: string, deckScope?: string): Promise<ControlStepResponse> {
+    const row = await this.em.findOne(SingleStep, deckScope ? { id, deck: deckScope } : { id });
     if (!row) throw new NotFound('control step', id);
     return toControlStep(row);
   }

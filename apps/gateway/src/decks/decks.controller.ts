@@ -2,6 +2,7 @@ import { Controller, Get, Header, Param, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Access } from '../auth/access.decorator';
+import { CurrentActor, type AuthActor } from '../common/actor';
 import { DeckNameParam } from '../common/param-pipes';
 import { DeckListResponse, DeckResponse } from './dto/deck-response.dto';
 import { DecksService } from './decks.service';
@@ -15,8 +16,8 @@ export class DecksController {
   @Get()
   @ApiOperation({ summary: "Decks known to the gateway, with presence from their agents' heartbeats" })
   @ApiOkResponse({ type: DeckListResponse })
-  list(): Promise<DeckListResponse> {
-    return this.decks.list();
+  list(@CurrentActor() actor: AuthActor): Promise<DeckListResponse> {
+    return this.decks.list(actor.deck);
   }
 
   @Get(':deck')

@@ -6,9 +6,9 @@ import {
   ApiBody, ApiConsumes, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags,
 } from '@nestjs/swagger';
 import type { Response } from 'express';
-import type { Actor, WorkflowDocument } from '@ivoryos/contracts';
+import type { WorkflowDocument } from '@ivoryos/contracts';
 import { Access } from '../auth/access.decorator';
-import { CurrentActor } from '../common/actor';
+import { CurrentActor, type AuthActor } from '../common/actor';
 import { BadInput } from '../common/domain-errors';
 import { findHostileValue } from '../common/hostile-input';
 import { WorkflowNameParam } from '../common/param-pipes';
@@ -19,6 +19,7 @@ import { WorkflowListResponse, WorkflowResponse } from './dto/workflow-response.
 import { WorkflowsService } from './workflows.service';
 import { asCheckable, WorkflowChecksService } from './workflow-checks.service';
 import { CodeResponse, DeckChoiceDto, DraftCheckDto, ValidationResponse } from './dto/workflow-check.dto';
+import { checkBodyDeck } from './workflow-scope';
 
 const IMPORT_FILE_LIMIT = 5 * 1024 * 1024;
 
@@ -35,15 +36,15 @@ export class WorkflowsController {
   @Access('viewer')
   @ApiOperation({ summary: 'List workflows (filter, sort, page)' })
   @ApiOkResponse({ type: WorkflowListResponse })
-  list(@Query() q: WorkflowQueryDto) {
-    return this.workflows.list(q);
+  list(@Query() q: WorkflowQueryDto, @CurrentActor() actor: AuthActor) {
+    return this.workflows.list(q, actor.deck);
   }
 
   @Post()
   @ApiOperation({ summary: 'Create a workflow (drafts may be invalid for any deck)' })
   @ApiCreatedResponse({ type: WorkflowResponse })
-  create(@Body() body: WorkflowBodyDto, @CurrentActor() actor: Actor): Promise<WorkflowDocument> {
-    return this.workflows.create(body, actor.name);
+  create(@Body() body: WorkflowBodyDto, @CurrentActor() actor: AuthActor): Promise<WorkflowDocument> {
+    return this.workflows.create(body, actor.name, actor.deck);
   }
 
   @Post('import')
@@ -56,16 +57,17 @@ export class WorkflowsController {
     @Body() body: unknown,
     @UploadedFile() file: Express.Multer.File | undefined,
     @Query() q: ImportQueryDto,
-    @CurrentActor() actor: Actor,
+    @CurrentActor() actor: AuthActor,
   ): Promise<WorkflowDocument> {
-    return this.workflows.importDocument(file ? parseUpload(file) : body, actor.name, q);
+    return this.workflows.importDocument(file ? parseUpload(file) : body, actor.name, q, actor.deck);
   }
 
   @Post('validate')
   @HttpCode(HttpStatus.OK)
   @ApiOperation({ summary: 'Check an unsaved workflow (as an editor types) against a deck; every problem at once' })
   @ApiOkResponse({ type: ValidationResponse })
-  validateDraft(@Body() body: DraftCheckDto): Promise<ValidationResponse> {
+  validateDraft(@Body() body: DraftCheckDto, @CurrentActor() actor: AuthActor): Promise<ValidationResponse> {
+    checkDraftDecks(body, actor.deck);
     return this.checks.validate(asCheckable(body.workflow), body.deck);
   }
 
@@ -73,7 +75,8 @@ export class WorkflowsController {
   @HttpCode(HttpStatus.OK)
   @ApiOperation({ summary: 'Render an unsaved workflow as readable TypeScript' })
   @ApiOkResponse({ type: CodeResponse })
-  renderDraft(@Body() body: DraftCheckDto): Promise<CodeResponse> {
+  renderDraft(@Body() body: DraftCheckDto, @CurrentActor() actor: AuthActor): Promise<CodeResponse> {
+    checkDraftDecks(body, actor.deck);
     return this.checks.render(asCheckable(body.workflow), body.deck);
   }
 
@@ -82,46 +85,46 @@ export class WorkflowsController {
   @ApiOperation({ summary: 'Get a workflow' })
   @ApiParam({ name: 'name' })
   @ApiOkResponse({ type: WorkflowResponse })
-  get(@Param('name', WorkflowNameParam) name: string): Promise<WorkflowDocument> {
-    return this.workflows.get(name);
+  get(@Param('name', WorkflowNameParam) name: string, @CurrentActor() actor: AuthActor): Promise<WorkflowDocument> {
+    return this.workflows.get(name, actor.deck);
   }
 
   @Put(':name')
   @ApiOperation({ summary: 'Replace a workflow (not a finalized one); renames when the body has another name' })
   @ApiOkResponse({ type: WorkflowResponse })
-  replace(@Param('name', WorkflowNameParam) name: string, @Body() body: WorkflowBodyDto): Promise<WorkflowDocument> {
-    return this.workflows.replace(name, body);
+  replace(@Param('name', WorkflowNameParam) name: string, @Body() body: WorkflowBodyDto, @CurrentActor() actor: AuthActor): Promise<WorkflowDocument> {
+    return this.workflows.replace(name, body, actor.deck);
   }
 
   @Delete(':name')
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiOperation({ summary: 'Delete a workflow; its runs keep their own snapshot' })
   @ApiNoContentResponse()
-  async remove(@Param('name', WorkflowNameParam) name: string): Promise<void> {
-    await this.workflows.remove(name);
+  async remove(@Param('name', WorkflowNameParam) name: string, @CurrentActor() actor: AuthActor): Promise<void> {
+    await this.workflows.remove(name, actor.deck);
   }
 
   @Post(':name/save-as')
   @ApiOperation({ summary: 'Copy a workflow under a new name (new uuid, status editing)' })
   @ApiCreatedResponse({ type: WorkflowResponse })
-  saveAs(@Param('name', WorkflowNameParam) name: string, @Body() body: WorkflowNameDto, @CurrentActor() actor: Actor) {
-    return this.workflows.saveAs(name, body.name, actor.name);
+  saveAs(@Param('name', WorkflowNameParam) name: string, @Body() body: WorkflowNameDto, @CurrentActor() actor: AuthActor) {
+    return this.workflows.saveAs(name, body.name, actor.name, actor.deck);
   }
 
   @Post(':name/finalize')
   @HttpCode(HttpStatus.OK)
   @ApiOperation({ summary: 'Finalize: the workflow can no longer be overwritten' })
   @ApiOkResponse({ type: WorkflowResponse })
-  finalize(@Param('name', WorkflowNameParam) name: string) {
-    return this.workflows.finalize(name);
+  finalize(@Param('name', WorkflowNameParam) name: string, @CurrentActor() actor: AuthActor) {
+    return this.workflows.finalize(name, actor.deck);
   }
 
   @Post(':name/register')
   @HttpCode(HttpStatus.OK)
   @ApiOperation({ summary: 'Offer (or stop offering) the workflow as a step inside other workflows of its deck' })
   @ApiOkResponse({ type: WorkflowResponse })
-  register(@Param('name', WorkflowNameParam) name: string, @Body() body: RegisterDto) {
-    return this.workflows.register(name, body.registered);
+  register(@Param('name', WorkflowNameParam) name: string, @Body() body: RegisterDto, @CurrentActor() actor: AuthActor) {
+    return this.workflows.register(name, body.registered, actor.deck);
   }
 
   @Post(':name/validate')
@@ -129,27 +132,35 @@ export class WorkflowsController {
   @HttpCode(HttpStatus.OK)
   @ApiOperation({ summary: "Check a saved workflow against a deck's registered schema (default: its own deck)" })
   @ApiOkResponse({ type: ValidationResponse })
-  async validate(@Param('name', WorkflowNameParam) name: string, @Body() body: DeckChoiceDto): Promise<ValidationResponse> {
-    return this.checks.validate(await this.workflows.get(name), body.deck);
+  async validate(@Param('name', WorkflowNameParam) name: string, @Body() body: DeckChoiceDto, @CurrentActor() actor: AuthActor): Promise<ValidationResponse> {
+    const doc = await this.workflows.get(name, actor.deck);
+    checkBodyDeck(actor.deck, 'deck', body.deck, false);
+    return this.checks.validate(doc, body.deck);
   }
 
   @Get(':name/code')
   @Access('viewer')
   @ApiOperation({ summary: 'The workflow as readable TypeScript (a function of its run parameters returning its outputs)' })
   @ApiOkResponse({ type: CodeResponse })
-  async code(@Param('name', WorkflowNameParam) name: string, @Query() q: DeckChoiceDto): Promise<CodeResponse> {
-    return this.checks.render(await this.workflows.get(name), q.deck);
+  async code(@Param('name', WorkflowNameParam) name: string, @Query() q: DeckChoiceDto, @CurrentActor() actor: AuthActor): Promise<CodeResponse> {
+    return this.checks.render(await this.workflows.get(name, actor.deck), q.deck);
   }
 
   @Get(':name/export')
   @Access('viewer')
   @ApiOperation({ summary: 'Download the workflow as an IvoryOS JSON file' })
   @ApiOkResponse({ type: WorkflowResponse })
-  async export(@Param('name', WorkflowNameParam) name: string, @Res({ passthrough: true }) res: Response) {
-    const doc = await this.workflows.get(name);
+  async export(@Param('name', WorkflowNameParam) name: string, @CurrentActor() actor: AuthActor, @Res({ passthrough: true }) res: Response) {
+    const doc = await this.workflows.get(name, actor.deck);
     res.setHeader('Content-Disposition', `attachment; filename="${encodeURIComponent(name)}.json"`);
     return doc;
   }
+}
+
+/** A draft is checked against `deck`, or else its own deck: neither may be another deck than the key's. */
+function checkDraftDecks(body: DraftCheckDto, scope: string | undefined): void {
+  checkBodyDeck(scope, 'deck', body.deck, false);
+  checkBodyDeck(scope, 'workflow.deck', body.workflow.deck, false);
 }
 
 function parseUpload(file: Express.Multer.File): unknown {

@@ -5,6 +5,7 @@ import { validate } from 'class-validator';
 import { randomUUID } from 'node:crypto';
 import type { ScriptDict, WorkflowDocument } from '@ivoryos/contracts';
 import { Workflow } from '@ivoryos/db';
+import { AccessDenied } from '../auth/auth-errors';
 import { BadInput, Conflict, NotFound } from '../common/domain-errors';
 import { flattenValidationErrors } from '../common/validation';
 import { WorkflowBodyDto } from './dto/workflow-body.dto';
@@ -13,6 +14,7 @@ import {
   emptyScriptDict, formatIvoryosTime, normaliseImport, parseIvoryosTime, repairIdOrder, toDocument,
 } from './workflow-document';
 import { validateWorkflow } from '@ivoryos/workflow';
+import { checkBodyDeck, visibleDecks, workflowAccess } from './workflow-scope';
 
 const SORT_COLUMNS: Record<string, keyof Workflow> = {
   name: 'name', deck: 'deck', status: 'status', author: 'author', time_created: 'createdAt', last_modified: 'modifiedAt',
@@ -31,13 +33,18 @@ export interface WorkflowSummary {
   last_modified: string;
 }
 
+/**
+ * `scope` below: the deck an API key is limited to (see workflow-scope.ts): other decks' workflows
+ * are not found, deck-less ones are read-only, and bodies must name the key's deck.
+ */
 @Injectable()
 export class WorkflowsService {
   constructor(private readonly em: EntityManager) {}
 
-  async list(q: WorkflowQueryDto): Promise<{ items: WorkflowSummary[]; total: number }> {
+  async list(q: WorkflowQueryDto, scope?: string): Promise<{ items: WorkflowSummary[]; total: number }> {
     const where: Record<string, unknown> = {};
     if (q.deck) where.deck = q.deck;
+    if (scope) where.$and = [visibleDecks(scope)];
     if (q.status) where.status = q.status;
     if (q.author) where.author = q.author;
     if (q.keyword) {
@@ -56,11 +63,12 @@ export class WorkflowsService {
     return { items: rows.map(toSummary), total };
   }
 
-  async get(name: string): Promise<WorkflowDocument> {
-    return toDocument(await this.find(name));
+  async get(name: string, scope?: string): Promise<WorkflowDocument> {
+    return toDocument(await this.find(name, scope, 'read'));
   }
 
-  async create(body: WorkflowBodyDto, author: string): Promise<WorkflowDocument> {
+  async create(body: WorkflowBodyDto, author: string, scope?: string): Promise<WorkflowDocument> {
+    checkBodyDeck(scope, 'deck', body.deck, true);
     await this.assertNameFree(body.name);
     const w = new Workflow();
     w.author = author;
@@ -70,8 +78,9 @@ export class WorkflowsService {
     return toDocument(w);
   }
 
-  async replace(name: string, body: WorkflowBodyDto): Promise<WorkflowDocument> {
-    const w = await this.find(name);
+  async replace(name: string, body: WorkflowBodyDto, scope?: string): Promise<WorkflowDocument> {
+    const w = await this.find(name, scope, 'write');
+    checkBodyDeck(scope, 'deck', body.deck, true);
     if (w.status === 'finalized') throw new Conflict(`workflow '${name}' is finalized and cannot be overwritten; use save-as`);
     if (body.name !== name) {
       await this.assertNameFree(body.name);
@@ -83,17 +92,18 @@ export class WorkflowsService {
     return toDocument(w);
   }
 
-  async remove(name: string): Promise<void> {
-    const w = await this.find(name);
+  async remove(name: string, scope?: string): Promise<void> {
+    const w = await this.find(name, scope, 'write');
     await this.em.removeAndFlush(w);
   }
 
-  async saveAs(name: string, newName: string, author: string): Promise<WorkflowDocument> {
-    const src = await this.find(name);
+  async saveAs(name: string, newName: string, author: string, scope?: string): Promise<WorkflowDocument> {
+    const src = await this.find(name, scope, 'read');
     await this.assertNameFree(newName);
     const copy = new Workflow();
     Object.assign(copy, {
-      name: newName, deck: src.deck, scriptDict: structuredClone(src.scriptDict), idOrder: structuredClone(src.idOrder),
+      // A scoped key's copy of a deck-less template lands on its own deck, where it may change it.
+      name: newName, deck: scope ?? src.deck, scriptDict: structuredClone(src.scriptDict), idOrder: structuredClone(src.idOrder),
       editingType: src.editingType, description: src.description, registered: false, returnValues: [...src.returnValues],
       extra: src.extra ? structuredClone(src.extra) : null, status: 'editing', author, uuid: randomUUID(),
     });
@@ -101,8 +111,8 @@ export class WorkflowsService {
     return toDocument(copy);
   }
 
-  async finalize(name: string): Promise<WorkflowDocument> {
-    const w = await this.find(name);
+  async finalize(name: string, scope?: string): Promise<WorkflowDocument> {
+    const w = await this.find(name, scope, 'write');
     w.status = 'finalized';
     w.returnValues = outputsOf(w.scriptDict);
     w.modifiedAt = new Date();
@@ -110,8 +120,8 @@ export class WorkflowsService {
     return toDocument(w);
   }
 
-  async register(name: string, registered: boolean): Promise<WorkflowDocument> {
-    const w = await this.find(name);
+  async register(name: string, registered: boolean, scope?: string): Promise<WorkflowDocument> {
+    const w = await this.find(name, scope, 'write');
     w.registered = registered;
     w.modifiedAt = new Date();
     await this.em.flush();
@@ -122,15 +132,18 @@ export class WorkflowsService {
    * Store an IvoryOS workflow file as it is: every key it carries is kept. A uuid that already
    * belongs to another workflow is replaced, as two workflows must not share one.
    */
-  async importDocument(raw: unknown, author: string, opts: { name?: string; overwrite?: boolean }): Promise<WorkflowDocument> {
+  async importDocument(raw: unknown, author: string, opts: { name?: string; overwrite?: boolean }, scope?: string): Promise<WorkflowDocument> {
     const { known, extra, errors } = normaliseImport(raw);
     if (opts.name !== undefined) known.name = opts.name;
     if (known.author === undefined || known.author === null || known.author === '') known.author = author;
     const dto = plainToInstance(WorkflowBodyDto, known);
     const problems = [...errors, ...flattenValidationErrors(await validate(dto, { whitelist: false, forbidUnknownValues: false }))];
     if (problems.length) throw new BadInput(`The workflow file is not valid: ${problems[0].message}`, problems);
+    checkBodyDeck(scope, 'deck', dto.deck, true);
 
     const existing = await this.em.findOne(Workflow, { name: dto.name });
+    // Names are unique across decks: one the key may not change is taken, whatever ?overwrite says.
+    if (existing && workflowAccess(scope, existing.deck) !== 'write') throw new Conflict(`workflow '${dto.name}' already exists`, [{ path: 'name', message: 'already exists' }]);
     if (existing && !opts.overwrite) throw new Conflict(`workflow '${dto.name}' already exists; import with ?overwrite=true or another ?name=`, [{ path: 'name', message: 'already exists' }]);
     if (existing?.status === 'finalized') throw new Conflict(`workflow '${dto.name}' is finalized and cannot be overwritten`, [{ path: 'name', message: 'is finalized' }]);
     const w = existing ?? new Workflow();
@@ -162,9 +175,11 @@ export class WorkflowsService {
     w.returnValues = outputsOf(dict);
   }
 
-  private async find(name: string): Promise<Workflow> {
+  private async find(name: string, scope: string | undefined, need: 'read' | 'write'): Promise<Workflow> {
     const w = await this.em.findOne(Workflow, { name });
-    if (!w) throw new NotFound('workflow', name);
+    const access = w ? workflowAccess(scope, w.deck) : 'none';
+    if (!w || access === 'none') throw new NotFound('workflow', name);
+    if (need === 'write' && access !== 'write') throw new AccessDenied(`This API key is limited to deck '${scope}'; workflow '${name}' belongs to no deck and is read-only to it`);
     return w;
   }
 

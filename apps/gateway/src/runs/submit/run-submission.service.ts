@@ -11,6 +11,7 @@ import { BadInput, Conflict, NotFound } from '../../common/domain-errors';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../../config/gateway-config';
 import { DecksService } from '../../decks/decks.service';
 import { toDocument } from '../../workflows/workflow-document';
+import { workflowAccess } from '../../workflows/workflow-scope';
 import { RunDispatcher } from '../dispatch/run-dispatcher';
 import { checkWebhookTarget, parseWebhookAllowList, type WebhookAllowEntry } from '../notify/webhook-allow';
 import type { SubmitRunDto, SubmitRunResponse } from './submit-run.dto';
@@ -36,11 +37,15 @@ export class RunSubmissionService {
     const key = idempotencyKey ? `${actor.kind}:${actor.name}:${idempotencyKey}` : null;
     if (key) {
       const earlier = await this.em.findOne(WorkflowRun, { idempotencyKey: key }, { fields: ['id', 'deck', 'position', 'status'] });
+      // Key names need not be unique: another deck's key of the same name must not learn its run.
+      if (earlier && actor.deck && earlier.deck !== actor.deck) {
+        throw new Conflict('this Idempotency-Key was used for another request', [{ path: 'Idempotency-Key', message: 'already used for another request' }]);
+      }
       if (earlier) return { id: earlier.id, status: 'queued', position: await this.queuePosition(earlier) };
     }
     this.checkNotify(dto.notify);
     const wf = await this.em.findOne(Workflow, { name: dto.workflow });
-    if (!wf) throw new NotFound('workflow', dto.workflow, 'workflow');
+    if (!wf || workflowAccess(actor.deck, wf.deck) === 'none') throw new NotFound('workflow', dto.workflow, 'workflow');
     const deckName = dto.deck ?? wf.deck;
     if (!deckName) throw BadInput.field('deck', 'the workflow names no deck; say which deck to run it on');
     if (actor.deck && deckName !== actor.deck) throw new AccessDenied(`This API key is limited to deck '${actor.deck}', not '${deckName}'`);
