@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import request from 'supertest';
 import type { WorkflowAction } from '@ivoryos/contracts';
 import { startTestGateway, type TestGateway } from '../testing/test-gateway';
@@ -52,7 +53,10 @@ describe('runs end to end: queue per deck, execution on the agent, records back'
     gw = await startTestGateway();
     api = request.agent(gw.url).auth(gw.adminToken, { type: 'bearer' });
     a = startTestAgent({ redisUrl: gw.config.redisUrl });
-    b = startTestAgent({ redisUrl: gw.config.redisUrl });
+    // The second deck's agent signs in with its own deck token, as a production agent does.
+    const deckB = `t_${randomBytes(4).toString('hex')}`;
+    const { body: credential } = await api.post(`/api/decks/${deckB}/token`).expect(201);
+    b = startTestAgent({ redisUrl: gw.config.redisUrl, deck: deckB, env: { IVORYOS_DECK_TOKEN: credential.token, LOG_LEVEL: 'info' } });
     for (const agent of [a, b]) {
       await waitFor(async () => ((await api.get(`/api/decks/${agent.deck}`)).body.online ? true : undefined), 20_000, `deck ${agent.deck} online`);
       await api.post('/api/workflows').send(flowWorkflow(`flow_${agent.deck}`, agent.deck)).expect(201);
@@ -96,6 +100,7 @@ describe('runs end to end: queue per deck, execution on the agent, records back'
   });
 
   it('runs two decks in parallel while a third run waits in the queue', async () => {
+    expect(b.output()).toContain(`"redisUser":"deck_${b.deck} (token from settings)"`);
     await api.post('/api/workflows').send({
       name: `slow_${a.deck}`, deck: a.deck,
       script_dict: { prep: [], script: [act(1, 'deck.sdl', 'equilibrate', { temp: 25, duration: 1 })], cleanup: [] },
