@@ -4,7 +4,7 @@ import { Logger } from 'nestjs-pino';
 import { join } from 'node:path';
 import { migrateUp, redactUrl } from '@ivoryos/db';
 import { createGatewayApp } from './app.factory';
-import { parseGatewayEnv } from './config/env';
+import { gatewayRedisUrl, parseGatewayEnv } from './config/env';
 import { resolveDataDir, type GatewayConfig } from './config/gateway-config';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from './database/embedded-postgres';
 import { version } from './version';
@@ -28,7 +28,7 @@ async function main(): Promise<void> {
   const config: GatewayConfig = {
     env, production, dataDir, dbUrl, version,
     dbKind: embedded ? 'embedded' : 'external',
-    port: env.PORT, host: env.HOST, redisUrl: env.REDIS_URL,
+    port: env.PORT, host: env.HOST, redisUrl: gatewayRedisUrl(env),
   };
   if (env.IVORYOS_MIGRATE_ON_START ?? !production) await migrateUp(dbUrl);
 

@@ -15,6 +15,11 @@ export const gatewayEnvSchema = z.object({
   IVORYOS_DB_URI: z.string().optional(),
   DATABASE_URL: z.string().optional(),
   REDIS_URL: z.string().default('redis://127.0.0.1:6379'),
+  /**
+   * The gateway's Redis password, kept out of REDIS_URL so the URL can be shared config (agents use
+   * the same URL and sign in with their deck tokens) while the password stays a secret.
+   */
+  REDIS_PASSWORD: z.string().min(1).optional(),
   IVORYOS_DATA_DIR: z.string().default('ivoryos_data'),
   IVORYOS_ADMIN_PASSWORD: z.string().min(1).optional(),
   /** Shared by all replicas: tokens issued by one are accepted by the others. */
@@ -77,4 +82,17 @@ function requireProductionSecrets(env: GatewayEnv, ctx: z.RefinementCtx): void {
   if (env.IVORYOS_PROVISION_DECK_TOKEN) {
     ctx.addIssue({ code: 'custom', path: ['IVORYOS_PROVISION_DECK_TOKEN'], message: 'is for development only; admins issue deck tokens with POST /api/decks/:deck/token' });
   }
+}
+
+/** The gateway's Redis URL: REDIS_URL with REDIS_PASSWORD, when set, in place of any password there. */
+export function gatewayRedisUrl(env: Pick<GatewayEnv, 'REDIS_URL' | 'REDIS_PASSWORD'>): string {
+  if (!env.REDIS_PASSWORD) return env.REDIS_URL;
+  let url: URL;
+  try {
+    url = new URL(env.REDIS_URL);
+  } catch {
+    throw new Error('Invalid gateway settings:\n  REDIS_URL: must be a URL (redis://host:port) when REDIS_PASSWORD is set');
+  }
+  url.password = encodeURIComponent(env.REDIS_PASSWORD);
+  return url.toString();
 }

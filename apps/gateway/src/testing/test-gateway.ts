@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { createTestDatabase, isolatedRedisUrl, type TestDatabase } from '@ivoryos/testing';
 import { createGatewayApp } from '../app.factory';
-import { parseGatewayEnv } from '../config/env';
+import { gatewayRedisUrl, parseGatewayEnv } from '../config/env';
 import type { GatewayConfig } from '../config/gateway-config';
 import { version } from '../version';
 
@@ -29,7 +29,7 @@ export async function startTestGateway(env: Record<string, string> = {}): Promis
   const parsed = parseGatewayEnv({ IVORYOS_ENV: 'test', LOG_LEVEL: 'warn', REDIS_URL: redisUrl, IVORYOS_DATA_DIR: dataDir, ...env });
   const config: GatewayConfig = {
     env: parsed, production: false, port: 0, host: '127.0.0.1', dbUrl: db.url, dbKind: 'external',
-    redisUrl: parsed.REDIS_URL, dataDir, version,
+    redisUrl: gatewayRedisUrl(parsed), dataDir, version,
   };
   const app = await createGatewayApp(config);
   await app.listen(0, '127.0.0.1');
