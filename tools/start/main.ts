@@ -76,10 +76,19 @@ async function main(): Promise<void> {
     supervisor.start(p);
     if (p.name === 'redis') await waitFor(() => redisAnswers(redisUrl, 500), 10_000, 'redis-server did not answer within 10 s');
   }
+  let stopSignalAt = 0;
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.once(signal, () => {
-      console.error(`[start] ${signal}: stopping`);
-      void supervisor.stopAll().then(() => process.exit(0));
+    process.on(signal, () => {
+      if (!stopSignalAt) {
+        stopSignalAt = Date.now();
+        console.error(`[start] ${signal}: stopping (again to stop without waiting for calls in progress)`);
+        void supervisor.stopAll().then(() => process.exit(0));
+        return;
+      }
+      // npm passes the terminal's Ctrl-C on too, so one press can arrive twice.
+      if (Date.now() - stopSignalAt < 1000) return;
+      console.error(`[start] ${signal} again: stopping without waiting`);
+      supervisor.signalAll('SIGTERM');
     });
   }
   // The agent signs in as deck_abstract_sdl, which the gateway creates while it starts; starting

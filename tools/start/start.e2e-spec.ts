@@ -60,7 +60,8 @@ describe('npm start (built launcher)', () => {
     const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), IVORYOS_DATA_DIR: dataDir, REDIS_URL: `redis://127.0.0.1:${redisPort}`, LOG_LEVEL: 'warn' };
     delete env.DATABASE_URL;
     delete env.IVORYOS_DB_URI;
-    proc = spawn(process.execPath, [launcher], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    // Its own process group, as in a terminal, so the last test can press Ctrl-C on the group.
+    proc = spawn(process.execPath, [launcher], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     proc.stdout!.on('data', (d: Buffer) => (output += d.toString()));
     proc.stderr!.on('data', (d: Buffer) => (output += d.toString()));
   }, 10_000);
@@ -139,10 +140,16 @@ describe('npm start (built launcher)', () => {
     expect(Object.keys(spec.paths)).toEqual(expect.arrayContaining(['/api/health', '/api/workflows', '/api/runs/{id}']));
   });
 
-  it('stops the gateway, the database and Redis on SIGTERM', async () => {
-    proc.kill('SIGTERM');
+  it('stops the agent, then the gateway and its database, then Redis on Ctrl-C', async () => {
+    // A terminal's Ctrl-C: SIGINT to the whole foreground process group.
+    process.kill(-proc.pid!, 'SIGINT');
     const code = await new Promise<number | null>((r) => proc.once('exit', r));
     expect(code).toBe(0);
+    // One signal each: the agent waited for its call instead of taking a second signal as "exit now".
+    expect(output).not.toContain('second signal');
+    const order = ['agent abstract_sdl', 'gateway', 'redis'].map((name) => output.indexOf(`[start] stopping ${name}`));
+    expect(order.every((i) => i >= 0)).toBe(true);
+    expect([...order].sort((x, y) => x - y)).toEqual(order);
     await expect(fetch(`${base}/api/health`)).rejects.toThrow();
     expect(await portOpen(redisPort)).toBe(false);
     expect(readdirSync(join(dataDir, 'postgres')).includes('postmaster.pid')).toBe(false);

@@ -12,19 +12,27 @@ export interface ManagedProcess {
 }
 
 /**
- * Runs child processes with their output prefixed, restarts those marked so with a capped
- * back-off, and on shutdown stops them all (SIGTERM, then SIGKILL after a grace period).
+ * Runs child processes, restarts those marked so with a capped back-off, and on shutdown stops
+ * them one by one, last started first (SIGTERM, then SIGKILL after a grace period): the agent
+ * finishes its call and reports it while the gateway and Redis are still there.
+ *
+ * Each child runs in its own process group, so a terminal's Ctrl-C reaches only this launcher;
+ * otherwise every child would get it and then the launcher's SIGTERM as a second signal, which the
+ * agent takes as "exit without waiting for the call in progress".
  */
 export class Supervisor {
   private readonly children = new Map<string, ChildProcess>();
+  /** Names in the order they first started. */
+  private readonly order: string[] = [];
   private stopping = false;
 
   constructor(private readonly onEssentialExit: (name: string, code: number | null) => void) {}
 
   start(p: ManagedProcess, attempt = 0): void {
     if (this.stopping) return;
-    const child = spawn(p.command, p.args, { env: { ...process.env, ...p.env }, stdio: ['ignore', 'inherit', 'inherit'] });
+    const child = spawn(p.command, p.args, { env: { ...process.env, ...p.env }, stdio: ['ignore', 'inherit', 'inherit'], detached: true });
     this.children.set(p.name, child);
+    if (!this.order.includes(p.name)) this.order.push(p.name);
     const startedAt = Date.now();
     child.on('exit', (code, signal) => {
       this.children.delete(p.name);
@@ -44,18 +52,23 @@ export class Supervisor {
 
   async stopAll(graceMs = 15_000): Promise<void> {
     this.stopping = true;
-    const waits = [...this.children.entries()].map(
-      ([, child]) =>
-        new Promise<void>((resolve) => {
-          if (child.exitCode !== null) return resolve();
-          const kill = setTimeout(() => child.kill('SIGKILL'), graceMs);
-          child.once('exit', () => {
-            clearTimeout(kill);
-            resolve();
-          });
-          child.kill('SIGTERM');
-        }),
-    );
-    await Promise.all(waits);
+    for (const name of [...this.order].reverse()) {
+      const child = this.children.get(name);
+      if (!child || child.exitCode !== null || child.signalCode !== null) continue;
+      console.error(`[start] stopping ${name}`);
+      await new Promise<void>((resolve) => {
+        const kill = setTimeout(() => child.kill('SIGKILL'), graceMs);
+        child.once('exit', () => {
+          clearTimeout(kill);
+          resolve();
+        });
+        child.kill('SIGTERM');
+      });
+    }
+  }
+
+  /** Passes a signal on to every running child (a second Ctrl-C: each decides what "now" means). */
+  signalAll(signal: NodeJS.Signals): void {
+    for (const child of this.children.values()) if (child.exitCode === null) child.kill(signal);
   }
 }
