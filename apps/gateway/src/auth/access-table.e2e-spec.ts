@@ -127,6 +127,12 @@ describe('access to every route in the OpenAPI document', () => {
   let gw: AuthTestGateway;
   let ops: Operation[];
   let headers: Record<Identity, Record<string, string>>;
+  let users: Partial<Record<Identity, TestSession>>;
+  /** Signing out revokes the token used: that route gets a fresh sign-in of the same user. */
+  const headersFor = async (op: Operation, identity: Identity): Promise<Record<string, string>> => {
+    const user = users[identity];
+    return op.key === 'POST /api/auth/logout' && user ? (await gw.auth.login(user)).headers : headers[identity];
+  };
 
   beforeAll(async () => {
     // Issuing and revoking deck tokens changes Redis ACL users, which are global to a server.
@@ -139,6 +145,7 @@ describe('access to every route in the OpenAPI document', () => {
     const scoped = await gw.auth.apiKey(admin, { role: 'operator', deck: OTHER_DECK });
     const h = (s: TestSession | TestApiKey) => s.headers;
     headers = { anonymous: {}, viewer: h(viewer), operator: h(operator), admin: h(admin), 'revoked key': h(revoked), 'key of another deck': h(scoped) };
+    users = { viewer, operator, admin };
 
     const res = await fetch(`${gw.url}/api/docs-json`);
     expect(res.status).toBe(200);
@@ -188,7 +195,7 @@ describe('access to every route in the OpenAPI document', () => {
       for (const identity of IDENTITIES) {
         const res = await fetch(`${gw.url}${urlFor(op)}`, {
           method: op.method,
-          headers: { ...headers[identity], ...(op.hasBody ? { 'content-type': 'application/json' } : {}) },
+          headers: { ...(await headersFor(op, identity)), ...(op.hasBody ? { 'content-type': 'application/json' } : {}) },
           body: op.hasBody ? '{}' : undefined,
         });
         await res.arrayBuffer();

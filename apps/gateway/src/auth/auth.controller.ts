@@ -7,9 +7,10 @@ import { SESSION_COOKIE } from '../docs/openapi';
 import { Access } from './access.decorator';
 import { TooManyLoginFailures } from './auth-errors';
 import { AuthService } from './auth.service';
-import { LoginDto, RefreshDto, TokenResponse } from './dto/login.dto';
+import { LoginDto, LogoutDto, RefreshDto, TokenResponse } from './dto/login.dto';
 import { MeResponse } from './dto/me-response.dto';
-import { TOKEN_TTL } from './tokens';
+import { TOKEN_TTL, type TokenType } from './tokens';
+import { BadInput } from '../common/domain-errors';
 
 @ApiTags('auth')
 @Controller('auth')
@@ -50,9 +51,19 @@ export class AuthController {
   @Post('logout')
   @Access('viewer')
   @HttpCode(HttpStatus.NO_CONTENT)
-  @ApiOperation({ summary: 'Sign out of the browser session (clears the session cookie)' })
+  @ApiOperation({
+    summary: 'Sign out: revokes the access token or session cookie used, and the refresh token sent (or, with everywhere, all of the user\'s)',
+  })
   @ApiNoContentResponse()
-  logout(@Res({ passthrough: true }) res: Response): void {
+  async logout(@Body() body: LogoutDto, @Req() req: Request, @CurrentActor() actor: AuthActor, @Res({ passthrough: true }) res: Response): Promise<void> {
+    if (actor.kind !== 'user') throw BadInput.field('Authorization', 'API keys do not sign in or out; revoke a key with DELETE /api/api-keys/:id');
+    const tokens: { token: string; typ: TokenType }[] = [];
+    const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
+    if (bearer) tokens.push({ token: bearer, typ: 'access' });
+    const session = (req.cookies as Record<string, unknown> | undefined)?.[SESSION_COOKIE];
+    if (typeof session === 'string' && session) tokens.push({ token: session, typ: 'session' });
+    if (body.refreshToken) tokens.push({ token: body.refreshToken, typ: 'refresh' });
+    await this.auth.logout(actor.id, tokens, body.everywhere ?? false);
     res.clearCookie(SESSION_COOKIE, this.cookieOptions());
   }
 

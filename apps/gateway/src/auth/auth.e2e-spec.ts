@@ -137,6 +137,18 @@ describe('identity and access (gateway in-process)', () => {
       expect((await call('POST', '/api/auth/refresh', { body: { refreshToken: res.body.refreshToken } })).status).toBe(200);
     });
 
+    it('takes each refresh token once: a second use, or two at the same time, gets 401', async () => {
+      const s = await gw.auth.session('operator');
+      const twice = await Promise.all([1, 2].map(() => call('POST', '/api/auth/refresh', { body: { refreshToken: s.refreshToken } })));
+      expect(twice.map((r) => r.status).sort()).toEqual([200, 401]);
+      const again = await call('POST', '/api/auth/refresh', { body: { refreshToken: s.refreshToken } });
+      expect(again.status).toBe(401);
+      expect(again.body.message).toMatch(/already used or signed out/);
+      // The tokens the first trade gave keep working.
+      const fresh = twice.find((r) => r.status === 200)!.body;
+      expect((await call('GET', '/api/me', { headers: bearer(fresh.accessToken as string) })).status).toBe(200);
+    });
+
     it('answers 400 naming the field for a refresh token that is not a JWT', async () => {
       const res = await call('POST', '/api/auth/refresh', { body: { refreshToken: 'nope' } });
       expect(res.status).toBe(400);
@@ -149,6 +161,50 @@ describe('identity and access (gateway in-process)', () => {
         expect([authorization, res.status]).toEqual([authorization, 401]);
         expect(res.headers.get('www-authenticate')).toBe('Bearer realm="ivoryos"');
       }
+    });
+
+    it('logout revokes the access token used and the refresh token sent, and nothing else', async () => {
+      const s = await gw.auth.session('viewer');
+      const other = await gw.auth.login({ username: s.username, password: s.password });
+      const res = await call('POST', '/api/auth/logout', { headers: s.headers, body: { refreshToken: s.refreshToken } });
+      expect(res.status).toBe(204);
+      const me = await call('GET', '/api/me', { headers: s.headers });
+      expect(me.status).toBe(401);
+      expect(me.body.message).toMatch(/signed out/);
+      expect((await call('POST', '/api/auth/refresh', { body: { refreshToken: s.refreshToken } })).status).toBe(401);
+      // The same user's other sign-in is untouched.
+      expect((await call('GET', '/api/me', { headers: other.headers })).status).toBe(200);
+      expect((await call('GET', '/api/me', { headers: { cookie: other.cookie } })).status).toBe(200);
+    });
+
+    it('logout with the session cookie revokes that session; a refresh token of another user is ignored', async () => {
+      const s = await gw.auth.session('viewer');
+      const stranger = await gw.auth.session('viewer');
+      const res = await call('POST', '/api/auth/logout', { headers: { cookie: s.cookie }, body: { refreshToken: stranger.refreshToken } });
+      expect(res.status).toBe(204);
+      expect((await call('GET', '/api/me', { headers: { cookie: s.cookie } })).status).toBe(401);
+      expect((await call('POST', '/api/auth/refresh', { body: { refreshToken: stranger.refreshToken } })).status).toBe(200);
+    });
+
+    it('logout everywhere ends every token and session of the user', async () => {
+      const s = await gw.auth.session('operator');
+      const other = await gw.auth.login({ username: s.username, password: s.password });
+      expect((await call('POST', '/api/auth/logout', { headers: s.headers, body: { everywhere: true } })).status).toBe(204);
+      for (const headers of [s.headers, other.headers, { cookie: other.cookie }]) expect((await call('GET', '/api/me', { headers })).status).toBe(401);
+      expect((await call('POST', '/api/auth/refresh', { body: { refreshToken: other.refreshToken } })).status).toBe(401);
+      expect((await login(s.username, s.password)).status).toBe(200);
+    });
+
+    it('logout refuses API keys and bad fields with 400 naming them', async () => {
+      const key = await call('POST', '/api/api-keys', { headers: admin.headers, body: { name: unique('logout'), role: 'viewer' } });
+      const byKey = await call('POST', '/api/auth/logout', { headers: bearer(key.body.key as string) });
+      expect(byKey.status).toBe(400);
+      expect(byKey.body.errors).toEqual([{ path: 'Authorization', message: expect.stringContaining('DELETE /api/api-keys') }]);
+      const s = await gw.auth.session('viewer');
+      const bad = await call('POST', '/api/auth/logout', { headers: s.headers, body: { everywhere: 'yes', refreshToken: 'x' } });
+      expect(bad.status).toBe(400);
+      expect((bad.body.errors as { path: string }[]).map((e) => e.path).sort()).toEqual(['everywhere', 'refreshToken']);
+      expect((await call('GET', '/api/me', { headers: s.headers })).status).toBe(200);
     });
 
     it('logout clears the session cookie', async () => {

@@ -6,7 +6,7 @@ import { AccessDenied, Unauthenticated } from './auth-errors';
 import type { TokenResponse } from './dto/login.dto';
 import { LoginThrottle } from './login-throttle';
 import { hashPassword, verifyPassword } from './passwords';
-import { TOKEN_TTL, TokenService, type TokenType } from './tokens';
+import { TOKEN_TTL, TokenService, type TokenClaims, type TokenType } from './tokens';
 import { toUserResponse } from './user-mapping';
 import type { AuthActor } from '../common/actor';
 
@@ -48,9 +48,40 @@ export class AuthService {
     return { tokens, sessionToken };
   }
 
+  /** A refresh token works once: trading it in revokes it, so a copy taken along the way is useless. */
   async refresh(refreshToken: string): Promise<TokenResponse> {
-    const user = await this.userForToken(refreshToken, 'refresh');
+    const claims = await this.tokens.verify(refreshToken, 'refresh');
+    if (!claims) throw new Unauthenticated('The refresh token is invalid or has expired; sign in again');
+    const em = this.em.fork();
+    const user = await em.findOne(User, { id: claims.sub });
+    if (!user || user.disabled || user.tokenVersion !== claims.ver) throw new Unauthenticated(NO_LONGER_VALID);
+    if (!(await this.revoke([claims]))) throw new Unauthenticated('This refresh token was already used or signed out; sign in again');
     return this.issue(user);
+  }
+
+  /**
+   * Signs out: revokes the given tokens (the caller's own, and a refresh token if sent) or, with
+   * `everywhere`, every token the user holds. Tokens of other users are ignored.
+   */
+  async logout(userId: string, tokens: { token: string; typ: TokenType }[], everywhere: boolean): Promise<void> {
+    if (everywhere) {
+      await this.em.getConnection().execute('update app_user set token_version = token_version + 1 where id = ?', [userId]);
+      return;
+    }
+    const claims = (await Promise.all(tokens.map(({ token, typ }) => this.tokens.verify(token, typ)))).filter((c): c is TokenClaims => c?.sub === userId);
+    await this.revoke(claims);
+  }
+
+  /** Records tokens as revoked until they expire; false when one already was. Drops expired records. */
+  private async revoke(claims: TokenClaims[]): Promise<boolean> {
+    if (!claims.length) return true;
+    const conn = this.em.getConnection();
+    await conn.execute('delete from revoked_token where expires_at < now()');
+    const rows = await conn.execute<{ jti: string }[]>(
+      `insert into revoked_token (jti, expires_at, revoked_at) values ${claims.map(() => '(?, ?, now())').join(', ')} on conflict (jti) do nothing returning jti`,
+      claims.flatMap((c) => [c.jti, new Date(c.exp * 1000)]),
+    );
+    return rows.length === claims.length;
   }
 
   /** The user behind an access token (Authorization header) or session token (cookie). */
@@ -58,22 +89,13 @@ export class AuthService {
     const claims = await this.tokens.verify(token, typ);
     if (!claims) throw new Unauthenticated(`The ${typ === 'session' ? 'session' : 'access token'} is invalid or has expired; sign in again`);
     // On every request: a primary-key lookup of the columns needed, without an entity manager fork and hydration.
-    const [row] = await this.em.getConnection().execute<{ id: string; username: string; role: UserRole; disabled: boolean; token_version: number }[]>(
-      'select id, username, role, disabled, token_version from app_user where id = ?',
-      [claims.sub],
+    const [row] = await this.em.getConnection().execute<{ id: string; username: string; role: UserRole; disabled: boolean; token_version: number; revoked: boolean }[]>(
+      'select id, username, role, disabled, token_version, exists (select 1 from revoked_token where jti = ?) as revoked from app_user where id = ?',
+      [claims.jti, claims.sub],
     );
+    if (row?.revoked) throw new Unauthenticated(`This ${typ === 'session' ? 'session' : 'access token'} was signed out; sign in again`);
     if (!row || row.disabled || row.token_version !== claims.ver) throw new Unauthenticated(NO_LONGER_VALID);
     return { kind: 'user', id: row.id, name: row.username, role: row.role };
-  }
-
-  // The row is read on every request (a primary-key lookup), so disabling a user, a password
-  // reset or a role change applies to tokens already issued.
-  private async userForToken(token: string, typ: TokenType): Promise<User> {
-    const claims = await this.tokens.verify(token, typ);
-    if (!claims) throw new Unauthenticated(`The ${typ === 'session' ? 'session' : `${typ} token`} is invalid or has expired; sign in again`);
-    const user = await this.em.fork().findOne(User, { id: claims.sub });
-    if (!user || user.disabled || user.tokenVersion !== claims.ver) throw new Unauthenticated(NO_LONGER_VALID);
-    return user;
   }
 
   private async issue(user: User): Promise<TokenResponse> {

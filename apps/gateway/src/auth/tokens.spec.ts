@@ -2,6 +2,8 @@ import { JwtService } from '@nestjs/jwt';
 import { checkClaims, TOKEN_TTL, TOKEN_TYPES, TokenService } from './tokens';
 
 const user = { id: '6f1c1f43-5a55-4c8e-9d0b-4d1f2f6b8a11', tokenVersion: 3 };
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const JTI = '0b7e5c0e-3d7a-4a39-9e8f-1f2a3b4c5d6e';
 
 describe('TokenService', () => {
   const tokens = new TokenService(new JwtService({ secret: 's'.repeat(32) }));
@@ -11,7 +13,7 @@ describe('TokenService', () => {
       const token = await tokens.sign(issued, user);
       for (const expected of TOKEN_TYPES) {
         const claims = await tokens.verify(token, expected);
-        if (expected === issued) expect(claims).toEqual({ sub: user.id, typ: issued, ver: 3 });
+        if (expected === issued) expect(claims).toEqual({ sub: user.id, typ: issued, ver: 3, jti: expect.stringMatching(UUID), exp: expect.any(Number) });
         else expect(claims).toBeUndefined();
       }
     }
@@ -38,6 +40,11 @@ describe('TokenService', () => {
     expect(await tokens.verify(`${h}.${forged}.${s}`, 'access')).toBeUndefined();
   });
 
+  it('gives every token its own id', async () => {
+    const ids = await Promise.all(Array.from({ length: 20 }, async () => (await tokens.verify(await tokens.sign('refresh', user), 'refresh'))?.jti));
+    expect(new Set(ids).size).toBe(20);
+  });
+
   it('refuses unsigned tokens (alg none)', async () => {
     const none = `${Buffer.from('{"alg":"none","typ":"JWT"}').toString('base64url')}.${Buffer.from(JSON.stringify({ sub: user.id, typ: 'access', ver: 3 })).toString('base64url')}.`;
     expect(await tokens.verify(none, 'access')).toBeUndefined();
@@ -45,11 +52,18 @@ describe('TokenService', () => {
 });
 
 describe('checkClaims', () => {
-  it('needs a subject, the expected typ and an integer version', () => {
-    expect(checkClaims({ sub: 'u', typ: 'access', ver: 0 }, 'access')).toEqual({ sub: 'u', typ: 'access', ver: 0 });
-    expect(checkClaims({ sub: 'u', ver: 0 }, 'access')).toBeUndefined();
-    expect(checkClaims({ sub: '', typ: 'access', ver: 0 }, 'access')).toBeUndefined();
-    expect(checkClaims({ sub: 'u', typ: 'access', ver: '0' }, 'access')).toBeUndefined();
-    expect(checkClaims({ sub: 'u', typ: 'access', ver: 1.5 }, 'access')).toBeUndefined();
+  const valid = { sub: 'u', typ: 'access', ver: 0, jti: JTI, exp: 2_000_000_000 };
+
+  it('needs a subject, the expected typ, an integer version, a UUID id and an expiry', () => {
+    expect(checkClaims(valid, 'access')).toEqual(valid);
+    expect(checkClaims({ ...valid, typ: undefined }, 'access')).toBeUndefined();
+    expect(checkClaims({ ...valid, sub: '' }, 'access')).toBeUndefined();
+    expect(checkClaims({ ...valid, ver: '0' }, 'access')).toBeUndefined();
+    expect(checkClaims({ ...valid, ver: 1.5 }, 'access')).toBeUndefined();
+    expect(checkClaims({ ...valid, jti: undefined }, 'access')).toBeUndefined();
+    // A token id goes into a uuid column; anything else must never reach the query.
+    expect(checkClaims({ ...valid, jti: "x'; drop table app_user; --" }, 'access')).toBeUndefined();
+    expect(checkClaims({ ...valid, jti: JTI.toUpperCase() }, 'access')).toBeUndefined();
+    expect(checkClaims({ ...valid, exp: undefined }, 'access')).toBeUndefined();
   });
 });

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 
@@ -18,7 +19,13 @@ export interface TokenClaims {
   typ: TokenType;
   /** The user's tokenVersion when issued. */
   ver: number;
+  /** This token's id (a UUID), by which signing out revokes it. */
+  jti: string;
+  /** Expiry, seconds since the epoch. */
+  exp: number;
 }
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /** Signs and checks the gateway's JWTs (HS256 with the shared secret). */
 @Injectable()
@@ -26,7 +33,7 @@ export class TokenService {
   constructor(private readonly jwt: JwtService) {}
 
   sign(typ: TokenType, user: { id: string; tokenVersion: number }): Promise<string> {
-    return this.jwt.signAsync({ typ, ver: user.tokenVersion }, { subject: user.id, expiresIn: TOKEN_TTL[typ], algorithm: 'HS256' });
+    return this.jwt.signAsync({ typ, ver: user.tokenVersion }, { subject: user.id, jwtid: randomUUID(), expiresIn: TOKEN_TTL[typ], algorithm: 'HS256' });
   }
 
   /** The claims of a valid, unexpired token of the expected type; undefined for anything else. */
@@ -42,7 +49,9 @@ export class TokenService {
 }
 
 export function checkClaims(payload: Record<string, unknown>, expected: TokenType): TokenClaims | undefined {
-  const { sub, typ, ver } = payload;
+  const { sub, typ, ver, jti, exp } = payload;
   if (typ !== expected || typeof sub !== 'string' || !sub || typeof ver !== 'number' || !Number.isInteger(ver)) return undefined;
-  return { sub, typ: expected, ver };
+  // The id goes into a uuid column: anything else is not a token this gateway signed.
+  if (typeof jti !== 'string' || !UUID.test(jti) || typeof exp !== 'number' || !Number.isInteger(exp)) return undefined;
+  return { sub, typ: expected, ver, jti, exp };
 }

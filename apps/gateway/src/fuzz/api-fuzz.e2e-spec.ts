@@ -13,8 +13,17 @@ import { closeRawAgent, sendRaw, type RawResponse } from './raw-http';
 const SEED = Number(process.env.IVORYOS_FUZZ_SEED ?? 20261128);
 /** Per operation, at most this many of each kind of mutation (chosen with the seed). */
 const BUDGET = { body: 80, path: 24, query: 24, header: 6 };
+/** An admin for the sign-out route, whose tokens it revokes. */
+const SIGN_OUT_ADMIN = { username: 'fuzz-sign-out', password: 'fuzz-password-2' };
+
+async function signIn(base: string, user: { username: string; password: string }): Promise<string> {
+  const res = await fetch(`${base}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(user) });
+  if (res.status !== 200) throw new Error(`sign-in as ${user.username}: ${res.status}`);
+  return ((await res.json()) as { accessToken: string }).accessToken;
+}
+
 /** Tables that only requests write to (ingestion and webhooks write others in the background). */
-const COUNTED = ['workflow', 'workflow_run', 'single_step', 'app_user', 'api_key', 'deck_credential', 'audit_entry', 'run_command'];
+const COUNTED = ['workflow', 'workflow_run', 'single_step', 'app_user', 'api_key', 'deck_credential', 'audit_entry', 'run_command', 'revoked_token'];
 
 interface Outcome {
   key: string;
@@ -53,6 +62,7 @@ describe('API fuzz (every operation, as admin)', () => {
     const wf = { name: WF, deck: agent.deck, script_dict: { prep: [], cleanup: [], script: [{ id: 1, uuid: 1, instrument: 'deck.bench', action: 'noop', args: { x: 1 }, return: '' }] } };
     expect((await post('/api/workflows', wf)).status).toBe(201);
     expect((await post('/api/users', { username: 'fuzz-target', password: 'fuzz-password-1', role: 'viewer' })).status).toBe(201);
+    expect((await post('/api/users', { username: SIGN_OUT_ADMIN.username, password: SIGN_OUT_ADMIN.password, role: 'admin' })).status).toBe(201);
     const run = await post('/api/runs', { workflow: WF });
     expect(run.status).toBe(201);
     runId = ((await run.json()) as { id: string }).id;
@@ -82,8 +92,10 @@ describe('API fuzz (every operation, as admin)', () => {
         const key = `${method.toUpperCase()} ${template}`;
         for (const c of casesFor(doc, template, method, op, known, random)) {
           let res: RawResponse;
+          // Signing out revokes the token it is sent with (or all of its user's): a fresh one of another admin each time.
+          const token = key === 'POST /api/auth/logout' ? await signIn(gw.url, SIGN_OUT_ADMIN) : gw.adminToken;
           try {
-            res = await sendRaw(gw.url, method.toUpperCase(), `${c.path}${c.query}`, { authorization: `Bearer ${gw.adminToken}`, ...c.headers }, c.body);
+            res = await sendRaw(gw.url, method.toUpperCase(), `${c.path}${c.query}`, { authorization: `Bearer ${token}`, ...c.headers }, c.body);
           } catch (err) {
             // The server may close the connection while a body over the limit is still being sent.
             if (c.label === 'body over the limit') continue;

@@ -5,6 +5,7 @@ import { Migration20261128212316 } from './Migration20261128212316';
 import { Migration20261128212508 } from './Migration20261128212508';
 import { Migration20261128215240 } from './Migration20261128215240';
 import { Migration20261128224136 } from './Migration20261128224136';
+import { Migration20261129004440 } from './Migration20261129004440';
 
 export const migrationsList = [
   { name: 'Migration20261128210101', class: Migration20261128210101 },
@@ -13,4 +14,5 @@ export const migrationsList = [
   { name: 'Migration20261128212508', class: Migration20261128212508 },
   { name: 'Migration20261128215240', class: Migration20261128215240 },
   { name: 'Migration20261128224136', class: Migration20261128224136 },
+  { name: 'Migration20261129004440', class: Migration20261129004440 },
 ];

@@ -1,5 +1,5 @@
-import { ApiProperty } from '@nestjs/swagger';
-import { IsJWT, IsString, Length, MaxLength } from 'class-validator';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsBoolean, IsJWT, IsOptional, IsString, Length, MaxLength } from 'class-validator';
 import { UserResponse } from './user.dto';
 
 export class LoginDto {
@@ -20,6 +20,20 @@ export class RefreshDto {
   @MaxLength(4096)
   @IsJWT({ message: 'refreshToken must be a token this API issued' })
   refreshToken!: string;
+}
+
+export class LogoutDto {
+  @ApiPropertyOptional({ description: 'Also revoke this refresh token (a script signing out)' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(4096)
+  @IsJWT({ message: 'refreshToken must be a token this API issued' })
+  refreshToken?: string;
+
+  @ApiPropertyOptional({ description: "Revoke every token and session of this user, on every device", default: false })
+  @IsOptional()
+  @IsBoolean()
+  everywhere?: boolean;
 }
 
 export class TokenResponse {
