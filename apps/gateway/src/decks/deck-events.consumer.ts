@@ -7,6 +7,7 @@ import { Deck } from '@ivoryos/db';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config/gateway-config';
 import { DeckCredentialsService } from '../deck-credentials/deck-credentials.service';
 import { AgentMessageRouter, parseAgentMessage } from './agent-messages';
+import { RetrySchedule } from './retry-schedule';
 
 type StreamEntry = [id: string, fields: string[]];
 type StreamRead = [key: string, entries: StreamEntry[]][];
@@ -39,6 +40,9 @@ export class DeckEventsConsumer implements OnApplicationBootstrap, OnApplication
   private lastDeckRefresh = 0;
   private readonly deckByKey = new Map<string, string>();
   private readonly refusalLogged = new Map<string, number>();
+  private readonly retries = new RetrySchedule();
+  /** Handler failures so far; tells retryFailed whether its round failed again. */
+  private failures = 0;
 
   constructor(
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
@@ -84,6 +88,7 @@ export class DeckEventsConsumer implements OnApplicationBootstrap, OnApplication
         }
         for (const key of keys) await this.ensureGroup(key);
         if (Date.now() - this.lastClaim > CLAIM_IDLE_MS / 3) await this.claimAbandoned(keys);
+        for (const key of this.retries.dueKeys()) await this.retryFailed(key);
         const read = (await this.redis.xreadgroup(
           'GROUP', EVENT_CONSUMER_GROUP, this.consumer, 'COUNT', BATCH, 'BLOCK', BLOCK_MS, 'STREAMS', ...keys, ...keys.map(() => '>'),
         )) as StreamRead | null;
@@ -179,14 +184,39 @@ export class DeckEventsConsumer implements OnApplicationBootstrap, OnApplication
     return Boolean(done);
   }
 
-  /** Runs a handler; a failure leaves the entries pending, redelivered by claimAbandoned once idle long enough. */
+  /**
+   * Runs a handler; a failure leaves the entries pending and schedules retryFailed (claimAbandoned
+   * also takes them once idle long enough, from a replica that died).
+   */
   private async attempt(key: string, id: string, fn: () => Promise<number>): Promise<number | undefined> {
     try {
       return await fn();
     } catch (err) {
       this.logger.warn(`entry ${id} on ${key} not handled yet: ${err instanceof Error ? err.message : String(err)}`);
+      this.failures++;
+      this.retries.failed(key);
       return undefined;
     }
+  }
+
+  /**
+   * Handles again this consumer's entries that a handler failed on (PostgreSQL was away), so the
+   * records catch up within a second or so of it returning rather than after CLAIM_IDLE_MS. Read
+   * with XPENDING and XRANGE: delivery counts only grow by claims, so a long outage does not make
+   * entries look poisonous.
+   */
+  private async retryFailed(key: string): Promise<void> {
+    const pending = (await this.redis.xpending(key, EVENT_CONSUMER_GROUP, '-', '+', BATCH, this.consumer)) as [string, string, number, number][];
+    if (!pending.length) {
+      this.retries.succeeded(key);
+      return;
+    }
+    const ids = new Set(pending.map(([id]) => id));
+    const entries = ((await this.redis.xrange(key, pending[0][0], pending[pending.length - 1][0])) as StreamEntry[]).filter(([id]) => ids.has(id));
+    const failuresBefore = this.failures;
+    await this.handleEntries(key, entries);
+    if (this.failures === failuresBefore) this.retries.succeeded(key);
+    else this.retries.retryFailed(key);
   }
 
   private logRefusal(deck: string, message: string): void {
