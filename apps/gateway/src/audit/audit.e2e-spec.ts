@@ -71,7 +71,7 @@ describe('GET /api/audit', () => {
     expect(byKey.status).toBe(200);
     ids.keyCall = byKey.body.id as string;
 
-    const wf = { name: `audit_${agent.deck}`, deck: agent.deck, script_dict: { prep: [], cleanup: [], script: [act(1, 'input', 'n', { statement: 'n?' }, { arg_types: { statement: 'int' }, return: 'n' })] } };
+    const wf = { name: `audit_${agent.deck}`, deck: agent.deck, script_dict: { prep: [], cleanup: [], script: [act(1, 'input', 'n', { statement: 'n?' }, { arg_types: { statement: 'int' }, return: 'n' }), act(2, 'deck.bench', 'noop', { x: '#n' })] } };
     expect((await http('POST', '/api/workflows', operator, wf)).status).toBe(201);
     const run = await http('POST', '/api/runs', key, { workflow: wf.name });
     expect(run.status).toBe(201);
@@ -91,6 +91,13 @@ describe('GET /api/audit', () => {
     expect(items.find((e) => e.target === ids.keyCall)).toMatchObject({ kind: 'call', actor: 'lims-import', actorKind: 'key', action: 'deck.bench.noop' });
     expect(items.find((e) => e.kind === 'run')).toMatchObject({ target: ids.run, actor: 'lims-import', actorKind: 'key', action: 'run.submit', outcome: 'completed' });
     expect(items.find((e) => e.kind === 'control')).toMatchObject({ target: ids.run, actor: operator.username, actorKind: 'user', action: 'run.input', outcome: 'applied' });
+    expect(items.some((e) => e.kind === 'step')).toBe(false);
+    // The run's driver call, under the key that submitted the run; the input step is not a driver call.
+    const steps = await audit(`?kind=step&deck=${agent.deck}`);
+    expect(steps.items).toEqual([
+      expect.objectContaining({ kind: 'step', actor: 'lims-import', actorKind: 'key', action: 'deck.bench.noop', outcome: 'completed', details: expect.objectContaining({ runId: ids.run, attempt: 1 }) }),
+    ]);
+    expect(steps.total).toBe(1);
   }, 60_000);
 
   it('records changes to users, API keys and deck tokens, never the secrets', async () => {

@@ -3,7 +3,7 @@ import { IsIn, IsISO8601, IsOptional, IsString, Length, Matches } from 'class-va
 import { DECK_NAME_PATTERN } from '@ivoryos/contracts';
 import { PageQueryDto } from '../../common/page-query.dto';
 
-export const AUDIT_KINDS = ['call', 'run', 'control', 'admin'] as const;
+export const AUDIT_KINDS = ['call', 'run', 'control', 'admin', 'step'] as const;
 export type AuditKind = (typeof AUDIT_KINDS)[number];
 
 export class AuditQueryDto extends PageQueryDto {
@@ -31,7 +31,9 @@ export class AuditQueryDto extends PageQueryDto {
 
   @ApiPropertyOptional({
     enum: AUDIT_KINDS,
-    description: 'call: direct hardware calls; run: run submissions; control: run controls; admin: users, API keys, deck tokens',
+    description:
+      'call: direct hardware calls; run: run submissions; control: run controls; admin: users, API keys, deck tokens; ' +
+      "step: hardware calls inside runs, under the run's submitter (only when asked for; the default is the other four)",
   })
   @IsOptional()
   @IsIn(AUDIT_KINDS, { message: `kind must be one of ${AUDIT_KINDS.join(', ')}` })
