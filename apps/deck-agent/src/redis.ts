@@ -19,8 +19,11 @@ export function createRedis(url: string, role: string, logger: Logger, options: 
     else if (isCredentialError(err.message)) {
       logger.error(
         { connection: role, user: options.username ?? null, err: err.message },
-        'redis refused the deck credential: the token was replaced or revoked, or the gateway has not recreated the deck user yet; ' +
-          'an admin issues a new one with POST /api/decks/<deck>/token',
+        options.username
+          ? 'redis refused the deck credential: the token was replaced or revoked, or the gateway has not recreated the deck user yet; ' +
+              'an admin issues a new one with POST /api/decks/<deck>/token'
+          : 'redis needs credentials and this agent has no deck token: an admin issues one with POST /api/decks/<deck>/token; ' +
+              'give it as --token, IVORYOS_DECK_TOKEN or <data dir>/deck-token',
       );
     } else logger.warn({ connection: role, err: err.message }, 'redis connection error; reconnecting');
     down = true;

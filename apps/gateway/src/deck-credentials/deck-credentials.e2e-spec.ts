@@ -189,6 +189,14 @@ describe('deck credentials: a Redis ACL user per deck', () => {
     // Without a token an agent cannot even sign in: the default user is off.
     const anonymous = redis.client({ username: undefined, password: undefined, retryStrategy: () => null, maxRetriesPerRequest: 0 });
     await expect(anonymous.xadd(streamKeys.events(A), '*', STREAM_FIELD, '{}')).rejects.toThrow(/NOAUTH|WRONGPASS|NOPERM/);
+    // A real agent started without a token says what it lacks and how to get it.
+    const tokenless = startTestAgent({ redisUrl: redis.bareUrl, deck: C });
+    try {
+      await waitFor(() => (tokenless.output().includes('this agent has no deck token') ? true : undefined), 15_000, 'the agent to explain the refusal');
+      expect(tokenless.output()).toContain(`POST /api/decks/<deck>/token`);
+    } finally {
+      await tokenless.kill('SIGKILL');
+    }
   }, 30_000);
 
   it('refuses a replaced token at once, and a revoked one', async () => {
