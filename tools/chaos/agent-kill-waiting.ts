@@ -96,4 +96,8 @@ async function expectOfflineNotFailed(s: Scenario, api: Api, agent: AgentProcess
   const run = await api.run(runId);
   const offline = await api.deckOnline(agent.deck);
   s.check(`${where}: ${((Date.now() - killedAt) / 1000).toFixed(1)} s after the kill the run is still ${status} (not failed) and the deck offline`, run.status === status && offline === false, `${run.status}, online ${offline}`);
+  const attention = await api.get<{ items: { id: string; deckOnline: boolean }[] }>('/api/attention');
+  const listed = attention.body.items.find((r) => r.id === runId);
+  s.check(`${where}: the run says its deck is offline and is listed in GET /api/attention`, run.deckOnline === false && listed?.deckOnline === false,
+    `run.deckOnline ${run.deckOnline}, in attention: ${JSON.stringify(listed)}`);
 }

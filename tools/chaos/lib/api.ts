@@ -26,6 +26,7 @@ export interface RunRecord {
   id: string;
   status: string;
   deck: string;
+  deckOnline: boolean;
   waiting?: { promptId: string; kind: string; message: string };
   error?: string;
   phases: { name: string; repeatIndex: number; steps: StepRecord[] }[];

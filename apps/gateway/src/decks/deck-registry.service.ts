@@ -63,6 +63,14 @@ export class DeckRegistryService implements OnModuleInit {
   }
 
   /** Online: a heartbeat within the offline window, and no orderly goodbye since. */
+  /** Whether each named deck's agent is online now (false for decks never registered). */
+  async presence(names: string[]): Promise<Map<string, boolean>> {
+    const unique = [...new Set(names)];
+    const rows = unique.length ? await this.em.fork().find(Deck, { name: { $in: unique } }, { fields: ['name', 'lastSeenAt', 'offlineAt'] }) : [];
+    const online = new Map(rows.map((d) => [d.name, this.isOnline(d)]));
+    return new Map(unique.map((name) => [name, online.get(name) ?? false]));
+  }
+
   isOnline(deck: Pick<Deck, 'lastSeenAt' | 'offlineAt'>, now = Date.now()): boolean {
     if (deck.offlineAt || !deck.lastSeenAt) return false;
     return now - deck.lastSeenAt.getTime() <= this.config.env.IVORYOS_DECK_OFFLINE_AFTER_MS;

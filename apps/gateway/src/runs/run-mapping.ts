@@ -35,11 +35,12 @@ export const iso = (d: Date | string | null | undefined): string | null => (d ? 
 /** The columns a summary needs; lists load runs without their snapshot and checkpoint. */
 export type RunSummarySource = Omit<WorkflowRun, 'workflowSnapshot' | 'checkpoint' | 'parameters'>;
 
-export function toRunSummary(run: RunSummarySource): RunSummaryResponse {
+export function toRunSummary(run: RunSummarySource, deckOnline: boolean): RunSummaryResponse {
   return {
     id: run.id,
     name: run.name,
     deck: run.deck,
+    deckOnline,
     status: run.status,
     mode: run.mode,
     workflow: run.workflowName,
@@ -74,7 +75,7 @@ export function toStepResponse(s: StepRow, phase: Pick<PhaseRow, 'name' | 'repea
 }
 
 /** The run with its phases in execution order, each with its steps (one row per attempt). */
-export function toRunResponse(run: RunSummarySource, phases: PhaseRow[], steps: StepRow[]): RunResponse {
+export function toRunResponse(run: RunSummarySource, deckOnline: boolean, phases: PhaseRow[], steps: StepRow[]): RunResponse {
   const byPhase = new Map<string, StepResponse[]>();
   const phaseById = new Map(phases.map((p) => [String(p.id), p]));
   for (const s of steps) {
@@ -94,7 +95,7 @@ export function toRunResponse(run: RunSummarySource, phases: PhaseRow[], steps: 
     steps: byPhase.get(String(p.id)) ?? [],
   }));
   return {
-    ...toRunSummary(run),
+    ...toRunSummary(run, deckOnline),
     repeat: run.repeat,
     batchSize: run.batchSize,
     onError: run.onError,

@@ -3,6 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { FINAL_RUN_STATUSES } from '@ivoryos/contracts';
 import { WorkflowPhase, WorkflowRun, WorkflowStep } from '@ivoryos/db';
 import { BadInput, Conflict, NotFound } from '../common/domain-errors';
+import { DeckRegistryService } from '../decks/deck-registry.service';
 import type { RunQueryDto, StepQueryDto } from './dto/run-query.dto';
 import type { RunListResponse, RunResponse, StepPageResponse, StepResponse } from './dto/run-response.dto';
 import { buildResults, type ResultsTable } from './results';
@@ -10,7 +11,10 @@ import { toRunResponse, toRunSummary, toStepResponse, type PhaseRow, type StepRo
 
 @Injectable()
 export class RunsService {
-  constructor(private readonly em: EntityManager) {}
+  constructor(
+    private readonly em: EntityManager,
+    private readonly decks: DeckRegistryService,
+  ) {}
 
   /** `deckScope`: the deck an API key is limited to; other decks' runs are left out (lists) or not found. */
   async list(q: RunQueryDto, deckScope?: string): Promise<RunListResponse> {
@@ -29,13 +33,15 @@ export class RunsService {
       offset: (q.page - 1) * q.perPage,
       exclude: ['workflowSnapshot', 'checkpoint', 'parameters'],
     });
-    return { items: runs.map(toRunSummary), total };
+    const online = await this.decks.presence(runs.map((r) => r.deck));
+    return { items: runs.map((r) => toRunSummary(r, online.get(r.deck) ?? false)), total };
   }
 
   async get(id: string, deckScope?: string): Promise<RunResponse> {
     const run = await this.find(id, deckScope);
     const phases = await this.phaseRows(id);
-    return toRunResponse(run, phases, await this.stepRows({ runId: id }));
+    const online = await this.decks.presence([run.deck]);
+    return toRunResponse(run, online.get(run.deck) ?? false, phases, await this.stepRows({ runId: id }));
   }
 
   async steps(id: string, q: StepQueryDto, deckScope?: string): Promise<StepPageResponse> {

@@ -65,7 +65,7 @@ export class RunControlsController {
 
   @Get('attention')
   @Access('viewer')
-  @ApiOperation({ summary: 'Every run waiting for someone, oldest first' })
+  @ApiOperation({ summary: 'Every run that needs someone, oldest first: waiting, or in progress on a deck whose agent is offline' })
   @ApiOkResponse({ type: RunListResponse })
   attention(@CurrentActor() actor: AuthActor): Promise<RunListResponse> {
     return this.controls.waiting(actor.deck);

@@ -10,6 +10,7 @@ import type { AuthActor } from '../../common/actor';
 import { BadInput, Conflict, NotFound, Unavailable } from '../../common/domain-errors';
 import { REDIS } from '../../redis/redis.module';
 import type { RunListResponse } from '../dto/run-response.dto';
+import { DeckRegistryService } from '../../decks/deck-registry.service';
 import { toRunSummary } from '../run-mapping';
 import type { CommandResponse } from './control-run.dto';
 
@@ -51,6 +52,7 @@ export class RunControlsService implements OnModuleInit, OnApplicationShutdown {
   constructor(
     private readonly em: EntityManager,
     @Inject(REDIS) private readonly redis: Redis,
+    private readonly decks: DeckRegistryService,
   ) {}
 
   onModuleInit(): void {
@@ -62,10 +64,19 @@ export class RunControlsService implements OnModuleInit, OnApplicationShutdown {
     clearInterval(this.resender);
   }
 
-  /** Runs waiting for someone (an error, a pause step, an input, an interrupted call), oldest first. */
+  /**
+   * Runs that need someone, oldest first: waiting (an error, a pause step, an input, an interrupted
+   * call), or running or paused on a deck whose agent is offline.
+   */
   async waiting(deckScope?: string): Promise<RunListResponse> {
-    const runs = await this.em.find(WorkflowRun, { status: 'waiting', ...(deckScope ? { deck: deckScope } : {}) }, { orderBy: { createdAt: 'asc' }, exclude: ['workflowSnapshot', 'checkpoint', 'parameters'] });
-    return { items: runs.map(toRunSummary), total: runs.length };
+    const active = await this.em.find(
+      WorkflowRun,
+      { status: { $in: ['waiting', 'running', 'paused'] }, ...(deckScope ? { deck: deckScope } : {}) },
+      { orderBy: { createdAt: 'asc' }, exclude: ['workflowSnapshot', 'checkpoint', 'parameters'] },
+    );
+    const online = await this.decks.presence(active.map((r) => r.deck));
+    const runs = active.filter((r) => r.status === 'waiting' || !online.get(r.deck));
+    return { items: runs.map((r) => toRunSummary(r, online.get(r.deck) ?? false)), total: runs.length };
   }
 
   async control(runId: string, req: ControlRequest, actor: AuthActor): Promise<CommandResponse> {

@@ -42,6 +42,11 @@ export class RunSummaryResponse {
   @ApiProperty() id!: string;
   @ApiProperty() name!: string;
   @ApiProperty() deck!: string;
+  @ApiProperty({
+    description: "Whether the deck's agent is online now. A run in progress on an offline deck is held: it goes on from its " +
+      'checkpoint when the agent returns, or waits (interrupted) if a driver call was under way',
+  })
+  deckOnline!: boolean;
   @ApiProperty({ enum: RUN_STATUSES }) status!: string;
   @ApiProperty({ enum: RUN_MODES }) mode!: string;
   @ApiProperty({ nullable: true, type: String }) workflow!: string | null;
