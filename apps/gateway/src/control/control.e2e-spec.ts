@@ -4,7 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ts from 'typescript';
 import { EntityManager } from '@mikro-orm/postgresql';
+import IORedis from 'ioredis';
+import { BULL_PREFIX, queueNames } from '@ivoryos/contracts';
 import { WorkflowRun } from '@ivoryos/db';
+import { DeckQueues } from './deck-queues.service';
 import { startTestGateway, type TestGateway } from '../testing/test-gateway';
 import { startTestAgent, waitFor, type TestAgent } from '../testing/test-agent';
 
@@ -119,6 +122,30 @@ describe('decks and direct control with a real agent', () => {
     }, 10_000, 'the abandoned call to be recorded');
     expect(skipped.error).toMatch(/gave up/);
     expect(agent.calls().filter((l) => l.includes('measure'))).toHaveLength(0);
+  });
+
+  it("answers a call only from its own deck's queue events: another deck's agent cannot forge its result", async () => {
+    // Another deck, as the gateway sees one once its agent registers: its queue events are watched.
+    const other = `forger_${agent.deck}`;
+    await gw.app.get(DeckQueues).queueEvents(other);
+    const slow = call('deck.sdl/equilibrate', { temp: 30, duration: 1 }).then((r) => r);
+    const inFlight = await waitFor(async () => {
+      const list = (await api.get(`/api/control-steps?deck=${agent.deck}&instrument=deck.sdl`)).body as { items: { id: string; methodName: string; status: string }[] };
+      return list.items.find((c) => c.methodName === 'equilibrate' && (c.status === 'pending' || c.status === 'running'));
+    }, 5_000, 'the slow call to be under way');
+    // What that deck's agent may write: BullMQ's events stream of its own queue.
+    const forged = { callId: inFlight.id, success: true, output: 'forged', error: null, startedAt: null, endedAt: new Date().toISOString() };
+    const redis = new IORedis(gw.config.redisUrl);
+    try {
+      await redis.xadd(`${BULL_PREFIX}:${queueNames.deck(other)}:events`, '*', 'event', 'completed', 'jobId', inFlight.id, 'returnvalue', JSON.stringify(forged), 'prev', 'active');
+    } finally {
+      redis.disconnect();
+    }
+    const res = await slow;
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ id: inFlight.id, success: true, output: null });
+    const row = (await api.get(`/api/control-steps/${inFlight.id}`).expect(200)).body as { status: string; output: unknown };
+    expect(row).toMatchObject({ status: 'completed', output: null });
   });
 
   it('refuses calls while a run holds the deck (409) unless overridden', async () => {

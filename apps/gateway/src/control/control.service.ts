@@ -51,7 +51,7 @@ export class ControlService implements OnModuleInit {
     // Results of calls whose HTTP caller timed out (or whose gateway died) are still recorded.
     this.queues.onCompleted((deck, jobId, value) => {
       const result = parseResult(value);
-      if (result && result.callId === jobId) void this.record(result).catch((err: Error) => this.logger.warn(`recording call ${jobId}: ${err.message}`));
+      if (result && result.callId === jobId) void this.record(deck, result).catch((err: Error) => this.logger.warn(`recording call ${jobId}: ${err.message}`));
     });
   }
 
@@ -93,12 +93,12 @@ export class ControlService implements OnModuleInit {
     try {
       // Listening (and ready) before the add, so the answer cannot be missed.
       await this.queues.queueEvents(req.deck);
-      if (req.wait !== false) waiting = this.queues.waitFor(step.id, timeoutMs);
+      if (req.wait !== false) waiting = this.queues.waitFor(req.deck, step.id, timeoutMs);
       await this.queues.queue(req.deck).add(jobNames.directCall, job, {
         jobId: step.id, attempts: 1, removeOnComplete: { age: 3600, count: 10_000 }, removeOnFail: { age: 86_400 },
       });
       if (!waiting) return { id: step.id, success: true, output: null, error: null, startedAt: null, endedAt: null };
-      return await this.answer(waiting.result, step.id, timeoutMs, req.timing);
+      return await this.answer(req.deck, waiting.result, step.id, timeoutMs, req.timing);
     } catch (err) {
       waiting?.cancel();
       if (err instanceof GatewayTimeout) throw err;
@@ -148,7 +148,7 @@ export class ControlService implements OnModuleInit {
   }
 
   /** Waits for the agent's answer, records it, and returns it; a timeout becomes 504 with the call id. */
-  private async answer(result: Promise<unknown>, id: string, timeoutMs: number, timing?: HopTiming): Promise<CallResultResponse> {
+  private async answer(deck: string, result: Promise<unknown>, id: string, timeoutMs: number, timing?: HopTiming): Promise<CallResultResponse> {
     let value: unknown;
     try {
       value = await result;
@@ -159,8 +159,8 @@ export class ControlService implements OnModuleInit {
     }
     timing?.mark('answered');
     const parsed = parseResult(value);
-    if (!parsed) throw new Error(`call ${id}: the agent returned an unreadable result`);
-    await this.record(parsed);
+    if (!parsed || parsed.callId !== id) throw new Error(`call ${id}: the agent returned an unreadable result`);
+    await this.record(deck, parsed);
     timing?.mark('recorded');
     return toCallResult(parsed);
   }
@@ -174,17 +174,20 @@ export class ControlService implements OnModuleInit {
     const job = await this.queues.queue(req.deck).getJob(earlier.id);
     if (!job) return toControlStep(earlier);
     // The job may have finished already: waitUntilFinished also checks its state in Redis.
-    return this.answer(job.waitUntilFinished(await this.queues.queueEvents(req.deck), timeoutMs), earlier.id, timeoutMs);
+    return this.answer(req.deck, job.waitUntilFinished(await this.queues.queueEvents(req.deck), timeoutMs), earlier.id, timeoutMs);
   }
 
-  /** The agent's answer onto the call's row (once: a row already completed or failed stays as it is). */
-  private async record(r: DirectCallResult): Promise<void> {
+  /**
+   * The agent's answer onto the call's row (once: a row already completed or failed stays as it is),
+   * only if the call is `deck`'s: the answer came from that deck's queue events, which its agent can write.
+   */
+  private async record(deck: string, r: DirectCallResult): Promise<void> {
     // A plain UPDATE: on every call, so without the ORM's query building and a fork of the entity manager.
     await this.em.getConnection().execute(
-      'update single_step set status = ?, output = ?, error = ?, started_at = ?, ended_at = ? where id = ? and status in (?, ?)',
+      'update single_step set status = ?, output = ?, error = ?, started_at = ?, ended_at = ? where id = ? and deck = ? and status in (?, ?)',
       [
         r.success ? 'completed' : 'failed', r.output === null || r.output === undefined ? null : JSON.stringify(r.output), r.error,
-        r.startedAt ? new Date(r.startedAt) : null, r.endedAt ? new Date(r.endedAt) : new Date(), r.callId, 'pending', 'running',
+        r.startedAt ? new Date(r.startedAt) : null, r.endedAt ? new Date(r.endedAt) : new Date(), r.callId, deck, 'pending', 'running',
       ],
     );
   }

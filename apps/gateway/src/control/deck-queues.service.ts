@@ -23,7 +23,10 @@ export class DeckQueues implements OnApplicationShutdown {
   private readonly queues = new Map<string, Queue>();
   private readonly events = new Map<string, Promise<QueueEvents>>();
   private readonly listeners: CompletionListener[] = [];
-  /** Jobs whose result an HTTP caller waits for in this process, by job id. */
+  /**
+   * Jobs whose result an HTTP caller waits for in this process, by deck and job id: a deck's agent can
+   * write its own queue's events stream, so only that deck's events may answer its calls.
+   */
   private readonly waiters = new Map<string, Waiter>();
   private readonly producer: Redis;
 
@@ -53,17 +56,18 @@ export class DeckQueues implements OnApplicationShutdown {
    * result goes to this waiter only, not to the `onCompleted` listeners, unless the wait timed out.
    * Rejects with the job's failure, or with a "timed out" error after `timeoutMs`.
    */
-  waitFor(jobId: string, timeoutMs: number): { result: Promise<unknown>; cancel: () => void } {
+  waitFor(deck: string, jobId: string, timeoutMs: number): { result: Promise<unknown>; cancel: () => void } {
     let cancel = (): void => undefined;
+    const key = waiterKey(deck, jobId);
     const result = new Promise<unknown>((resolve, reject) => {
       const timer = setTimeout(() => {
-        this.waiters.delete(jobId);
+        this.waiters.delete(key);
         reject(new Error(`Job wait timed out before finishing, no finish notification arrived after ${timeoutMs}ms (id=${jobId})`));
       }, timeoutMs);
-      this.waiters.set(jobId, { resolve, reject, timer });
+      this.waiters.set(key, { resolve, reject, timer });
       cancel = () => {
         clearTimeout(timer);
-        this.waiters.delete(jobId);
+        this.waiters.delete(key);
       };
     });
     // The caller awaits it only after the add; a failure arriving before that is not an unhandled rejection.
@@ -80,9 +84,9 @@ export class DeckQueues implements OnApplicationShutdown {
         const qe = new QueueEvents(queueNames.deck(deck), { connection: conn, prefix: BULL_PREFIX });
         qe.on('error', (err: Error) => this.logger.warn(`queue events ${deck}: ${err.message}`));
         qe.on('completed', ({ jobId, returnvalue }) => {
-          const waiter = this.waiters.get(jobId);
+          const waiter = this.waiters.get(waiterKey(deck, jobId));
           if (waiter) {
-            this.waiters.delete(jobId);
+            this.waiters.delete(waiterKey(deck, jobId));
             clearTimeout(waiter.timer);
             waiter.resolve(returnvalue);
             return;
@@ -90,9 +94,9 @@ export class DeckQueues implements OnApplicationShutdown {
           for (const l of this.listeners) l(deck, jobId, returnvalue);
         });
         qe.on('failed', ({ jobId, failedReason }) => {
-          const waiter = this.waiters.get(jobId);
+          const waiter = this.waiters.get(waiterKey(deck, jobId));
           if (!waiter) return;
-          this.waiters.delete(jobId);
+          this.waiters.delete(waiterKey(deck, jobId));
           clearTimeout(waiter.timer);
           waiter.reject(new Error(failedReason));
         });
@@ -115,4 +119,9 @@ export class DeckQueues implements OnApplicationShutdown {
     await Promise.allSettled([...this.events.values()].map(async (e) => (await e).close()));
     this.producer.disconnect();
   }
+}
+
+/** Deck names hold no `:`, so the key is unambiguous. */
+function waiterKey(deck: string, jobId: string): string {
+  return `${deck}:${jobId}`;
 }
