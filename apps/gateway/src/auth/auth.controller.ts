@@ -6,6 +6,7 @@ import { GATEWAY_CONFIG, type GatewayConfig } from '../config/gateway-config';
 import { SESSION_COOKIE } from '../docs/openapi';
 import { Access } from './access.decorator';
 import { TooManyLoginFailures } from './auth-errors';
+import { bearerToken } from './auth.guard';
 import { AuthService } from './auth.service';
 import { LoginDto, LogoutDto, RefreshDto, TokenResponse } from './dto/login.dto';
 import { MeResponse } from './dto/me-response.dto';
@@ -58,7 +59,7 @@ export class AuthController {
   async logout(@Body() body: LogoutDto, @Req() req: Request, @CurrentActor() actor: AuthActor, @Res({ passthrough: true }) res: Response): Promise<void> {
     if (actor.kind !== 'user') throw BadInput.field('Authorization', 'API keys do not sign in or out; revoke a key with DELETE /api/api-keys/:id');
     const tokens: { token: string; typ: TokenType }[] = [];
-    const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
+    const bearer = bearerToken(req.headers.authorization);
     if (bearer) tokens.push({ token: bearer, typ: 'access' });
     const session = (req.cookies as Record<string, unknown> | undefined)?.[SESSION_COOKIE];
     if (typeof session === 'string' && session) tokens.push({ token: session, typ: 'session' });

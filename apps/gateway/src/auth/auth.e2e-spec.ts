@@ -177,6 +177,14 @@ describe('identity and access (gateway in-process)', () => {
       expect((await call('GET', '/api/me', { headers: { cookie: other.cookie } })).status).toBe(200);
     });
 
+    it('logout revokes the access token however the guard accepted its header (case, spaces)', async () => {
+      const s = await gw.auth.session('viewer');
+      const header = { authorization: `bearer  ${s.accessToken} ` };
+      expect((await call('GET', '/api/me', { headers: header })).status).toBe(200);
+      expect((await call('POST', '/api/auth/logout', { headers: header })).status).toBe(204);
+      expect((await call('GET', '/api/me', { headers: s.headers })).status).toBe(401);
+    });
+
     it('logout with the session cookie revokes that session; a refresh token of another user is ignored', async () => {
       const s = await gw.auth.session('viewer');
       const stranger = await gw.auth.session('viewer');

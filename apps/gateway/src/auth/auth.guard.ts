@@ -46,12 +46,17 @@ export class AuthGuard implements CanActivate {
   private authenticate(req: RequestWithActor): Promise<AuthActor> {
     const header = req.headers.authorization;
     if (header !== undefined) {
-      const match = /^Bearer +(\S+) *$/i.exec(header);
-      if (!match) throw new Unauthenticated('The Authorization header must be "Bearer <access token or API key>"');
-      return looksLikeApiKey(match[1]) ? this.keys.actorForKey(match[1]) : this.auth.actorForToken(match[1], 'access');
+      const token = bearerToken(header);
+      if (!token) throw new Unauthenticated('The Authorization header must be "Bearer <access token or API key>"');
+      return looksLikeApiKey(token) ? this.keys.actorForKey(token) : this.auth.actorForToken(token, 'access');
     }
     const session = (req.cookies as Record<string, unknown> | undefined)?.[SESSION_COOKIE];
     if (typeof session === 'string' && session) return this.auth.actorForToken(session, 'session');
     throw new Unauthenticated('Sign in: send "Authorization: Bearer <access token or API key>" or the session cookie');
   }
+}
+
+/** The token of an `Authorization: Bearer <token>` header, as the guard reads it; undefined otherwise. */
+export function bearerToken(header: string | undefined): string | undefined {
+  return header === undefined ? undefined : /^Bearer +(\S+) *$/i.exec(header)?.[1];
 }
