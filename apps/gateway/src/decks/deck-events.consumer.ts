@@ -20,6 +20,8 @@ const BATCH = 1000;
 const CLAIM_IDLE_MS = 30_000;
 /** After this many failed deliveries an entry is logged and dropped, so one bad entry cannot stall a deck. */
 const MAX_DELIVERIES = 20;
+/** How many of its own pending entries claimAbandoned looks through for the delivery counts of those it claimed. */
+const CLAIM_LOOKUP = 10_000;
 /** Refusals are logged at most this often per deck: an agent without a token sends a heartbeat every few seconds. */
 const REFUSAL_LOG_MS = 60_000;
 
@@ -170,12 +172,11 @@ export class DeckEventsConsumer implements OnApplicationBootstrap, OnApplication
   private async fillGap(key: string, deck: string, first: RunEventEntry): Promise<boolean> {
     const pending = (await this.redis.xpending(key, EVENT_CONSUMER_GROUP, '-', `(${first.id}`, BATCH)) as [string, string, number, number][];
     if (!pending.length) return false;
-    const ids = new Set(pending.map(([id]) => id));
-    const entries = (await this.redis.xrange(key, pending[0][0], pending[pending.length - 1][0])) as StreamEntry[];
+    const entries = await this.readEntries(key, pending.map(([id]) => id));
     const runId = first.message.envelope.runId;
     const earlier: RunEventEntry[] = [];
     for (const [id, fields] of entries) {
-      const message = ids.has(id) ? parseAgentMessage(fieldValue(fields, STREAM_FIELD)) : undefined;
+      const message = parseAgentMessage(fieldValue(fields, STREAM_FIELD));
       if (message?.kind === 'run-event' && message.envelope.runId === runId) earlier.push({ id, message });
     }
     if (!earlier.length) return false;
@@ -201,9 +202,10 @@ export class DeckEventsConsumer implements OnApplicationBootstrap, OnApplication
 
   /**
    * Handles again this consumer's entries that a handler failed on (PostgreSQL was away), so the
-   * records catch up within a second or so of it returning rather than after CLAIM_IDLE_MS. Read
-   * with XPENDING and XRANGE: delivery counts only grow by claims, so a long outage does not make
-   * entries look poisonous.
+   * records catch up within a second or so of it returning rather than after CLAIM_IDLE_MS. Their
+   * idle time is reset with XCLAIM JUSTID, which leaves delivery counts alone: otherwise
+   * claimAbandoned would claim them every CLAIM_IDLE_MS and, after MAX_DELIVERIES claims (a
+   * ten-minute outage), drop them as poisonous.
    */
   private async retryFailed(key: string): Promise<void> {
     const pending = (await this.redis.xpending(key, EVENT_CONSUMER_GROUP, '-', '+', BATCH, this.consumer)) as [string, string, number, number][];
@@ -211,8 +213,9 @@ export class DeckEventsConsumer implements OnApplicationBootstrap, OnApplication
       this.retries.succeeded(key);
       return;
     }
-    const ids = new Set(pending.map(([id]) => id));
-    const entries = ((await this.redis.xrange(key, pending[0][0], pending[pending.length - 1][0])) as StreamEntry[]).filter(([id]) => ids.has(id));
+    const ids = pending.map(([id]) => id);
+    await this.redis.xclaim(key, EVENT_CONSUMER_GROUP, this.consumer, 0, ...ids, 'JUSTID');
+    const entries = await this.readEntries(key, ids);
     const failuresBefore = this.failures;
     await this.handleEntries(key, entries);
     if (this.failures === failuresBefore) this.retries.succeeded(key);
@@ -232,7 +235,10 @@ export class DeckEventsConsumer implements OnApplicationBootstrap, OnApplication
       const res = (await this.redis.xautoclaim(key, EVENT_CONSUMER_GROUP, this.consumer, CLAIM_IDLE_MS, '0-0', 'COUNT', BATCH)) as [string, StreamEntry[]];
       const entries = res[1].filter((e) => e && e[1]);
       if (!entries.length) continue;
-      const pending = (await this.redis.xpending(key, EVENT_CONSUMER_GROUP, '-', '+', entries.length)) as [string, string, number, number][];
+      // Delivery counts of the entries just claimed (now this consumer's), not of the group's oldest pending ones.
+      const pending = (await this.redis.xpending(
+        key, EVENT_CONSUMER_GROUP, entries[0][0], entries[entries.length - 1][0], CLAIM_LOOKUP, this.consumer,
+      )) as [string, string, number, number][];
       const deliveries = new Map(pending.map(([id, , , count]) => [id, count]));
       const poison = entries.filter(([id]) => (deliveries.get(id) ?? 0) > MAX_DELIVERIES);
       for (const [id] of poison) {
@@ -241,6 +247,14 @@ export class DeckEventsConsumer implements OnApplicationBootstrap, OnApplication
       }
       await this.handleEntries(key, entries.filter((e) => !poison.includes(e)));
     }
+  }
+
+  /** The entries with these ids, in the order given (gone ones left out), in one round trip. */
+  private async readEntries(key: string, ids: string[]): Promise<StreamEntry[]> {
+    const pipeline = this.redis.pipeline();
+    for (const id of ids) pipeline.xrange(key, id, id);
+    const replies = (await pipeline.exec()) ?? [];
+    return replies.flatMap(([err, entries]) => (err ? [] : (entries as StreamEntry[])));
   }
 
   private async ensureGroup(key: string): Promise<void> {
