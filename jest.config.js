@@ -21,7 +21,7 @@ module.exports = {
       globalSetup: '<rootDir>/libs/testing/src/global-setup.ts',
       globalTeardown: '<rootDir>/libs/testing/src/global-teardown.ts',
       setupFiles: ['<rootDir>/libs/testing/src/jest-setup.ts'],
-      testTimeout: 60000,
+      setupFilesAfterEnv: ['<rootDir>/libs/testing/src/jest-timeout.ts'],
     },
   ],
 };

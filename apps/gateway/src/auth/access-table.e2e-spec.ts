@@ -206,7 +206,7 @@ describe('access to every route in the OpenAPI document', () => {
       }
     }
     expect(wrong).toEqual([]);
-  });
+  }, 60_000);
 
   it('serves the docs without credentials', async () => {
     expect((await fetch(`${gw.url}/api/docs`)).status).toBe(200);

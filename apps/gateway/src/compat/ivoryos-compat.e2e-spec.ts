@@ -1,5 +1,5 @@
 import { startTestGateway, type TestGateway } from '../testing/test-gateway';
-import { startTestAgent, waitFor, type TestAgent } from '../testing/test-agent';
+import { startTestAgent, waitFor, waitOnline, type TestAgent } from '../testing/test-agent';
 
 /** What IvoryOS's generated Python proxy does, step by step (§8.2): session probe, form login, JSON calls. */
 describe('IvoryOS compatibility routes', () => {
@@ -13,11 +13,8 @@ describe('IvoryOS compatibility routes', () => {
   beforeAll(async () => {
     gw = await startTestGateway();
     agent = startTestAgent({ redisUrl: gw.config.redisUrl });
-    await waitFor(async () => {
-      const r = await fetch(`${gw.url}/api/decks/${agent.deck}`, { headers: { authorization: `Bearer ${gw.adminToken}` } });
-      return ((await r.json()) as { online?: boolean }).online ? true : undefined;
-    }, 20_000, 'the deck to come online');
-  }, 40_000);
+    await waitOnline(gw.url, gw.adminToken, agent);
+  }, 90_000);
 
   afterAll(async () => {
     await agent.kill('SIGKILL');

@@ -9,7 +9,7 @@ import { BULL_PREFIX, queueNames } from '@ivoryos/contracts';
 import { WorkflowRun } from '@ivoryos/db';
 import { DeckQueues } from './deck-queues.service';
 import { startTestGateway, type TestGateway } from '../testing/test-gateway';
-import { startTestAgent, waitFor, type TestAgent } from '../testing/test-agent';
+import { startTestAgent, waitFor, waitOnline, type TestAgent } from '../testing/test-agent';
 
 interface DeckAnswer {
   name: string;
@@ -28,10 +28,8 @@ describe('decks and direct control with a real agent', () => {
     gw = await startTestGateway({ IVORYOS_DECK_OFFLINE_AFTER_MS: '1500' });
     api = request.agent(gw.url).auth(gw.adminToken, { type: 'bearer' });
     agent = startTestAgent({ redisUrl: gw.config.redisUrl });
-    await waitFor(async () => ((await api.get(`/api/decks/${agent.deck}`)).body.online ? true : undefined), 20_000, 'the deck to come online').catch((e: Error) => {
-      throw new Error(`${e.message}\n${agent.output()}`);
-    });
-  }, 40_000);
+    await waitOnline(gw.url, gw.adminToken, agent);
+  }, 90_000);
 
   afterAll(async () => {
     await agent.kill('SIGKILL');

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import request from 'supertest';
 import type { WorkflowAction } from '@ivoryos/contracts';
 import { startTestGateway, type TestGateway } from '../testing/test-gateway';
-import { startTestAgent, waitFor, type TestAgent } from '../testing/test-agent';
+import { startTestAgent, waitFor, waitOnline, type TestAgent } from '../testing/test-agent';
 
 const act = (id: number, instrument: string, action: string, args: Record<string, unknown> = {}, extra: Partial<WorkflowAction> = {}): WorkflowAction =>
   ({ id, uuid: 1000 + id, instrument, action, args, return: '', ...extra }) as WorkflowAction;
@@ -58,10 +58,10 @@ describe('runs end to end: queue per deck, execution on the agent, records back'
     const { body: credential } = await api.post(`/api/decks/${deckB}/token`).expect(201);
     b = startTestAgent({ redisUrl: gw.config.redisUrl, deck: deckB, env: { IVORYOS_DECK_TOKEN: credential.token, LOG_LEVEL: 'info' } });
     for (const agent of [a, b]) {
-      await waitFor(async () => ((await api.get(`/api/decks/${agent.deck}`)).body.online ? true : undefined), 20_000, `deck ${agent.deck} online`);
+      await waitOnline(gw.url, gw.adminToken, agent);
       await api.post('/api/workflows').send(flowWorkflow(`flow_${agent.deck}`, agent.deck)).expect(201);
     }
-  }, 60_000);
+  }, 150_000);
 
   afterAll(async () => {
     await Promise.all([a.kill('SIGKILL'), b.kill('SIGKILL')]);

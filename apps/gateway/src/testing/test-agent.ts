@@ -71,3 +71,17 @@ export async function waitFor<T>(fn: () => Promise<T | undefined> | T | undefine
     await new Promise((r) => setTimeout(r, 50));
   }
 }
+
+/**
+ * Until the gateway at `baseUrl` shows the agent's deck online. Generous, since an agent starting on
+ * a loaded 2-core machine (tsx compiling the deck, introspection) can take many times its usual 2 s;
+ * the agent's own output goes into the error.
+ */
+export async function waitOnline(baseUrl: string, token: string, agent: TestAgent, timeoutMs = 60_000): Promise<void> {
+  await waitFor(async () => {
+    const res = await fetch(`${baseUrl}/api/decks/${agent.deck}`, { headers: { authorization: `Bearer ${token}` } });
+    return ((await res.json()) as { online?: boolean }).online ? true : undefined;
+  }, timeoutMs, `deck ${agent.deck} online`).catch((err: Error) => {
+    throw new Error(`${err.message}\n${agent.output()}`);
+  });
+}
