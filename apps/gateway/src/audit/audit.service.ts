@@ -37,10 +37,11 @@ const SOURCES: Record<AuditKind, Source> = {
   // Driver calls inside runs, attributed to whoever submitted the run. Asked for by kind only: a
   // night's run adds thousands of them.
   step: {
-    select: `'step' as kind, st.started_at as at, r.started_by as actor, r.started_by_kind as actor_kind, r.deck as deck,
+    select: `'step' as kind, coalesce(st.started_at, r.created_at) as at, r.started_by as actor, r.started_by_kind as actor_kind, r.deck as deck,
       st.instrument || '.' || st.method_name as action, st.id::text as target, st.status as outcome,
       jsonb_build_object('runId', st.run_id, 'attempt', st.attempt, 'error', st.error, 'endedAt', st.ended_at) as details`,
-    from: 'workflow_step st join workflow_run r on r.id = st.run_id', at: 'st.started_at', actor: 'r.started_by', deck: 'r.deck',
+    // A step row without a start time (recorded before one was kept) sorts and filters by its run's.
+    from: 'workflow_step st join workflow_run r on r.id = st.run_id', at: 'coalesce(st.started_at, r.created_at)', actor: 'r.started_by', deck: 'r.deck',
     where: "st.instrument like 'deck.%'",
   },
   admin: {
