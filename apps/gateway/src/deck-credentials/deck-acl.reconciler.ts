@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import { REDIS } from '../redis/redis.module';
+import { DeckAclSync } from './deck-acl-sync';
 import { DeckAcl } from './deck-acl.service';
 import { DeckCredentialsService } from './deck-credentials.service';
 
@@ -10,8 +11,9 @@ const PERIOD_MS = 30_000;
 /**
  * PostgreSQL is the truth for deck credentials; Redis ACL users are derived from it. They are
  * re-applied at start, whenever the gateway's Redis connection becomes ready (a restarted Redis
- * comes back without them unless it has an ACL file) and periodically. Users of decks without a
- * row are left alone: revoking deletes them while Redis answers, or fails and changes nothing.
+ * comes back without them unless it has an ACL file) and periodically. Each deck is written from
+ * its row as read under the deck's lock (DeckAclSync), not from the list read at the start of the
+ * pass: a token revoked or replaced meanwhile must not come back. Deck users without a row go.
  */
 @Injectable()
 export class DeckAclReconciler implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -24,6 +26,7 @@ export class DeckAclReconciler implements OnApplicationBootstrap, OnApplicationS
   constructor(
     @Inject(REDIS) private readonly redis: Redis,
     private readonly acl: DeckAcl,
+    private readonly sync: DeckAclSync,
     private readonly credentials: DeckCredentialsService,
   ) {}
 
@@ -39,7 +42,7 @@ export class DeckAclReconciler implements OnApplicationBootstrap, OnApplicationS
     clearInterval(this.timer);
   }
 
-  /** Applies every deck's ACL user; returns how many. Never throws (logged); one run at a time. */
+  /** Syncs every deck with a row or a Redis user; returns how many. Never throws (logged); one run at a time. */
   reconcile(): Promise<number> {
     this.running ??= this.applyAll().finally(() => (this.running = undefined));
     return this.running;
@@ -50,8 +53,9 @@ export class DeckAclReconciler implements OnApplicationBootstrap, OnApplicationS
       if (this.redis.status !== 'ready') return 0;
       await this.warnOnOpenDefaultUser();
       const rows = await this.credentials.all();
-      for (const row of rows) await this.acl.apply(row.deck, row.tokenHash);
-      return rows.length;
+      const decks = new Set([...rows.map((r) => r.deck), ...(await this.acl.decksWithUsers())]);
+      for (const deck of decks) await this.sync.sync(deck);
+      return decks.size;
     } catch (err) {
       this.logger.warn(`deck ACL users not applied: ${err instanceof Error ? err.message : String(err)}`);
       return 0;

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Redis } from 'ioredis';
-import { deckRedisUser } from '@ivoryos/contracts';
+import { DECK_NAME_PATTERN, deckRedisUser } from '@ivoryos/contracts';
 import { Unavailable } from '../common/domain-errors';
 import { REDIS } from '../redis/redis.module';
 import { deckAclRules } from './deck-acl';
@@ -28,6 +28,34 @@ export class DeckAcl {
   async remove(deck: string): Promise<void> {
     await this.command(['DELUSER', deckRedisUser(deck)]);
     await this.killClients(deck);
+  }
+
+  /** The user's password hashes, or null when Redis has no such user. */
+  async passwords(deck: string): Promise<string[] | null> {
+    let info: unknown;
+    try {
+      info = await this.redis.call('ACL', 'GETUSER', deckRedisUser(deck));
+    } catch (err) {
+      throw unavailable(err);
+    }
+    if (!Array.isArray(info)) return null;
+    const hashes: unknown = info[info.indexOf('passwords') + 1];
+    return Array.isArray(hashes) ? hashes.map(String) : [];
+  }
+
+  /** Decks that have a user in Redis (names a deck user could have been created for). */
+  async decksWithUsers(): Promise<string[]> {
+    let users: unknown;
+    try {
+      users = await this.redis.call('ACL', 'USERS');
+    } catch (err) {
+      throw unavailable(err);
+    }
+    const prefix = deckRedisUser('');
+    return (users as string[])
+      .filter((u) => u.startsWith(prefix))
+      .map((u) => u.slice(prefix.length))
+      .filter((d) => DECK_NAME_PATTERN.test(d));
   }
 
   private async killClients(deck: string): Promise<void> {

@@ -8,6 +8,9 @@ import { DeckCredential, WorkflowRun } from '@ivoryos/db';
 import { startPrivateRedis, type PrivateRedis } from '../testing/private-redis';
 import { startTestAgent, waitFor, type TestAgent } from '../testing/test-agent';
 import { startTestGateway, type TestGateway } from '../testing/test-gateway';
+import { deckAclRules } from './deck-acl';
+import { DeckAclReconciler } from './deck-acl.reconciler';
+import { DeckCredentialsService } from './deck-credentials.service';
 
 const act = (id: number, instrument: string, action: string, args: Record<string, unknown> = {}, extra: Partial<WorkflowAction> = {}): WorkflowAction =>
   ({ id, uuid: 1000 + id, instrument, action, args, return: '', ...extra }) as WorkflowAction;
@@ -179,12 +182,21 @@ describe('deck credentials: a Redis ACL user per deck', () => {
     expect({ status: after.status, lastSeq: after.lastSeq }).toEqual({ status: 'completed', lastSeq: runOfA.lastSeq });
   }, 30_000);
 
-  it('ignores registrations of a deck that has no token', async () => {
+  it('does not read the streams of announced decks without a token, however many a deck announces', async () => {
     const C = deckName('cred_c');
-    const register = { kind: 'register', deck: C, schema: { deck: C, schemaVersion: 1, hash: 'c'.repeat(64), instruments: {} }, agent: { pid: 1, host: 'x', version: '0', startedAt: new Date().toISOString() }, at: new Date().toISOString() };
+    const agent = { pid: 1, host: 'x', version: '0', startedAt: new Date().toISOString() };
+    const register = { kind: 'register', deck: C, schema: { deck: C, schemaVersion: 1, hash: 'c'.repeat(64), instruments: {} }, agent, at: new Date().toISOString() };
     await admin.sadd(DECK_SET_KEY, C);
-    const id = await admin.xadd(streamKeys.events(C), '*', STREAM_FIELD, JSON.stringify(register));
-    await handled(admin, streamKeys.events(C), id!);
+    await admin.xadd(streamKeys.events(C), '*', STREAM_FIELD, JSON.stringify(register));
+    // Deck B's agent may SADD to the shared set: it announces a flood of names.
+    const bogus = Array.from({ length: 2000 }, (_, i) => `bogus_${i}_${randomBytes(2).toString('hex')}`);
+    const asB = asDeck(B, tokens[B]);
+    expect(await asB.sadd(DECK_SET_KEY, ...bogus)).toBe(bogus.length);
+    // Two entries of deck B handled one after the other: the gateway has since listed the decks again.
+    const heartbeat = () => JSON.stringify({ kind: 'heartbeat', deck: B, agent, status: 'idle', schemaHash: '', at: new Date().toISOString() });
+    for (let i = 0; i < 2; i++) await handled(admin, streamKeys.events(B), (await asB.xadd(streamKeys.events(B), '*', STREAM_FIELD, heartbeat()))!);
+    expect(await admin.exists(...bogus.map((d) => streamKeys.events(d)))).toBe(0);
+    expect(await groups(admin, streamKeys.events(C))).toEqual([]);
     await api.get(`/api/decks/${C}`).expect(404);
     // Without a token an agent cannot even sign in: the default user is off.
     const anonymous = redis.client({ username: undefined, password: undefined, retryStrategy: () => null, maxRetriesPerRequest: 0 });
@@ -222,6 +234,52 @@ describe('deck credentials: a Redis ACL user per deck', () => {
     expect(await admin.call('ACL', 'GETUSER', `deck_${B}`)).toBeNull();
     await api.delete(`/api/decks/${B}/token`).expect(404);
   }, 40_000);
+
+  it('reconciles each deck from its row as it is then: a token revoked or replaced during a pass stays so', async () => {
+    const reconciler = gw.app.get(DeckAclReconciler);
+    const credentials = gw.app.get(DeckCredentialsService);
+    const R = deckName('cred_r');
+    const S = deckName('cred_s');
+    await issue(R);
+    await issue(S);
+    const [revoked, replaced] = [tokens[R], tokens[S]];
+    // Let a pass under way finish, so the next one reads the rows through the hook below.
+    await reconciler.reconcile();
+    const all = credentials.all.bind(credentials);
+    const listed = jest.spyOn(credentials, 'all').mockImplementationOnce(async () => {
+      const rows = await all();
+      // Revoked and replaced after the pass read the rows, before it reaches those decks.
+      await api.delete(`/api/decks/${R}/token`).expect(204);
+      await issue(S);
+      return rows;
+    });
+    try {
+      await reconciler.reconcile();
+      expect(listed).toHaveBeenCalled();
+    } finally {
+      listed.mockRestore();
+    }
+    await expect(probe(asDeck(R, revoked), R)).rejects.toThrow(/WRONGPASS/);
+    expect(await admin.call('ACL', 'GETUSER', `deck_${R}`)).toBeNull();
+    await expect(probe(asDeck(S, replaced), S)).rejects.toThrow(/WRONGPASS/);
+    expect(await probe(asDeck(S, tokens[S]), S)).toBeGreaterThanOrEqual(0);
+  }, 30_000);
+
+  it('deletes deck users without a row, and replaces a stale hash closing its connections', async () => {
+    const orphan = deckName('cred_o');
+    await admin.call('ACL', 'SETUSER', ...deckAclRules(orphan, sha256('orphan-token')));
+    const S = deckName('cred_s');
+    await issue(S);
+    // As a stale write would leave it: Redis has another hash than the row, and a connection signed in with it.
+    await admin.call('ACL', 'SETUSER', ...deckAclRules(S, sha256('stale-token')));
+    const stale = asDeck(S, 'stale-token');
+    expect(await probe(stale, S)).toBeGreaterThanOrEqual(0);
+    await gw.app.get(DeckAclReconciler).reconcile();
+    expect(await admin.call('ACL', 'GETUSER', `deck_${orphan}`)).toBeNull();
+    await waitFor(() => (stale.status === 'end' || stale.status === 'close' ? true : undefined), 5000, 'the stale connection to close');
+    await expect(probe(asDeck(S, 'stale-token'), S)).rejects.toThrow(/WRONGPASS/);
+    expect(await probe(asDeck(S, tokens[S]), S)).toBeGreaterThanOrEqual(0);
+  }, 30_000);
 
   it('recreates the ACL users after Redis restarts empty, and the agent reconnects', async () => {
     await redis.restart();

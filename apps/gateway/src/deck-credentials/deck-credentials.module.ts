@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AuditModule } from '../audit/audit.module';
+import { DeckAclSync } from './deck-acl-sync';
 import { DeckAcl } from './deck-acl.service';
 import { DeckAclReconciler } from './deck-acl.reconciler';
 import { DeckCredentialsController } from './deck-credentials.controller';
@@ -10,7 +11,7 @@ import { DevDeckToken } from './dev-deck-token';
 @Module({
   imports: [AuditModule],
   controllers: [DeckCredentialsController],
-  providers: [DeckAcl, DeckCredentialsService, DeckAclReconciler, DevDeckToken],
+  providers: [DeckAcl, DeckAclSync, DeckCredentialsService, DeckAclReconciler, DevDeckToken],
   exports: [DeckCredentialsService],
 })
 export class DeckCredentialsModule {}

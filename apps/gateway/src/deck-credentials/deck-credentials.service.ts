@@ -1,10 +1,11 @@
 import { EntityManager, LockMode } from '@mikro-orm/postgresql';
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { deckRedisUser } from '@ivoryos/contracts';
 import { DeckCredential } from '@ivoryos/db';
 import { AuditLog, type AuditAuthor } from '../audit/audit-log';
 import { NotFound } from '../common/domain-errors';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config/gateway-config';
+import { lockDeck } from './deck-acl-sync';
 import { DeckAcl } from './deck-acl.service';
 import { generateDeckToken } from './deck-token-format';
 import type { DeckTokenResponse } from './dto/deck-token.dto';
@@ -19,13 +20,12 @@ export function deckTokensRequired(config: Pick<GatewayConfig, 'env' | 'producti
 
 /**
  * Deck tokens: issued by admins, stored as SHA-256 in PostgreSQL, enforced by a Redis ACL user
- * per deck. Redis is changed inside the database transaction, so a Redis outage fails the request
- * (503) and changes nothing; and again after the commit, so a concurrent reconciliation that
- * read the old row cannot leave the old token working.
+ * per deck. Redis is changed inside the database transaction, under the deck's lock (lockDeck), so
+ * a Redis outage fails the request (503) and changes nothing, and the reconciler, which takes the
+ * same lock, only ever writes Redis from the committed row.
  */
 @Injectable()
 export class DeckCredentialsService {
-  private readonly logger = new Logger(DeckCredentialsService.name);
   readonly required: boolean;
   private trusted = new Set<string>();
   private loadedAt = 0;
@@ -43,6 +43,7 @@ export class DeckCredentialsService {
   async issue(deck: string, author: AuditAuthor): Promise<DeckTokenResponse> {
     const { token, hash, prefix } = generateDeckToken();
     const row = await this.em.fork().transactional(async (tx) => {
+      await lockDeck(tx, deck);
       const existing = await tx.findOne(DeckCredential, { deck }, { lockMode: LockMode.PESSIMISTIC_WRITE });
       const credential = existing ?? tx.create(DeckCredential, { deck, tokenHash: hash, prefix, issuedBy: author.name });
       Object.assign(credential, { tokenHash: hash, prefix, issuedBy: author.name, issuedByKind: kindOf(author), issuedAt: new Date() });
@@ -51,7 +52,6 @@ export class DeckCredentialsService {
       await this.acl.replace(deck, hash);
       return credential;
     });
-    await this.afterCommit(deck, () => this.acl.replace(deck, hash));
     this.trusted.add(deck);
     return { deck, token, redisUser: deckRedisUser(deck), prefix, issuedAt: row.issuedAt.toISOString() };
   }
@@ -62,6 +62,7 @@ export class DeckCredentialsService {
    */
   async adopt(deck: string, hash: string, prefix: string, author: AuditAuthor): Promise<boolean> {
     const replaced = await this.em.fork().transactional(async (tx) => {
+      await lockDeck(tx, deck);
       const existing = await tx.findOne(DeckCredential, { deck }, { lockMode: LockMode.PESSIMISTIC_WRITE });
       const credential = existing ?? tx.create(DeckCredential, { deck, tokenHash: hash, prefix, issuedBy: author.name });
       Object.assign(credential, { tokenHash: hash, prefix, issuedBy: author.name, issuedByKind: kindOf(author), issuedAt: new Date() });
@@ -75,6 +76,7 @@ export class DeckCredentialsService {
   /** The deck's agent can no longer connect; connections it holds are closed. */
   async revoke(deck: string, author: AuditAuthor): Promise<void> {
     await this.em.fork().transactional(async (tx) => {
+      await lockDeck(tx, deck);
       const existing = await tx.findOne(DeckCredential, { deck }, { lockMode: LockMode.PESSIMISTIC_WRITE });
       if (!existing) throw new NotFound('deck token', deck, 'deck');
       tx.remove(existing);
@@ -82,7 +84,6 @@ export class DeckCredentialsService {
       await tx.flush();
       await this.acl.remove(deck);
     });
-    await this.afterCommit(deck, () => this.acl.remove(deck));
     this.trusted.delete(deck);
   }
 
@@ -99,21 +100,19 @@ export class DeckCredentialsService {
    * required, otherwise only for decks with an issued token.
    */
   async accepts(deck: string): Promise<boolean> {
-    if (!this.required) return true;
+    const trusted = await this.trustedDecks();
+    return trusted === null || trusted.has(deck);
+  }
+
+  /** Decks with an issued token (read again every few seconds); null when tokens are not required. */
+  async trustedDecks(): Promise<ReadonlySet<string> | null> {
+    if (!this.required) return null;
     if (Date.now() - this.loadedAt > TRUSTED_REFRESH_MS) {
       const rows = await this.em.fork().find(DeckCredential, {}, { fields: ['deck'] });
       this.trusted = new Set(rows.map((r) => r.deck));
       this.loadedAt = Date.now();
     }
-    return this.trusted.has(deck);
-  }
-
-  private async afterCommit(deck: string, fn: () => Promise<void>): Promise<void> {
-    try {
-      await fn();
-    } catch (err) {
-      this.logger.warn(`deck ${deck}: Redis ACL not updated after the commit (${err instanceof Error ? err.message : String(err)}); the reconciler retries`);
-    }
+    return this.trusted;
   }
 }
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { DECK_TOKEN_FILE } from '@ivoryos/contracts';
 import { SYSTEM_AUTHOR } from '../audit/audit-log';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config/gateway-config';
-import { DeckAcl } from './deck-acl.service';
+import { DeckAclSync } from './deck-acl-sync';
 import { DeckCredentialsService } from './deck-credentials.service';
 import { generateDeckToken, parseDeckToken } from './deck-token-format';
 
@@ -22,7 +22,7 @@ export class DevDeckToken implements OnApplicationBootstrap {
   constructor(
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
     private readonly credentials: DeckCredentialsService,
-    private readonly acl: DeckAcl,
+    private readonly sync: DeckAclSync,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -38,10 +38,10 @@ export class DevDeckToken implements OnApplicationBootstrap {
       this.logger.log(`deck ${deck}: wrote a new development token to ${file}`);
     }
     const row = await this.credentials.find(deck);
-    let replaced = false;
-    if (row?.tokenHash !== token.hash) replaced = await this.credentials.adopt(deck, token.hash, token.prefix, SYSTEM_AUTHOR);
+    if (row?.tokenHash !== token.hash) await this.credentials.adopt(deck, token.hash, token.prefix, SYSTEM_AUTHOR);
     try {
-      await (replaced ? this.acl.replace(deck, token.hash) : this.acl.apply(deck, token.hash));
+      // From the row as it is now: a token issued through the API meanwhile wins over the file's.
+      await this.sync.sync(deck);
     } catch (err) {
       this.logger.warn(`deck ${deck}: Redis user not created yet (${err instanceof Error ? err.message : String(err)}); the reconciler retries`);
     }

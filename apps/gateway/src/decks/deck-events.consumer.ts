@@ -268,7 +268,11 @@ export class DeckEventsConsumer implements OnApplicationBootstrap, OnApplication
     this.groups.add(key);
   }
 
-  /** Decks that announced themselves in Redis, plus every deck PostgreSQL knows (survives a Redis wipe). */
+  /**
+   * Decks that announced themselves in Redis, plus every deck PostgreSQL knows (survives a Redis
+   * wipe; only registrations this consumer accepted create those). Any deck's agent may add names
+   * to the set, so when tokens are required only announced decks with a token are watched.
+   */
   private async deckNames(): Promise<string[]> {
     if (Date.now() - this.lastDeckRefresh > 5000) {
       this.lastDeckRefresh = Date.now();
@@ -279,8 +283,24 @@ export class DeckEventsConsumer implements OnApplicationBootstrap, OnApplication
         this.logger.warn(`listing decks: ${err instanceof Error ? err.message : String(err)}`);
       }
     }
-    const announced = await this.redis.smembers(DECK_SET_KEY);
-    return [...new Set([...announced.filter((d) => DECK_NAME_PATTERN.test(d)), ...this.knownDecks])].sort();
+    let trusted: ReadonlySet<string> | null;
+    try {
+      trusted = await this.credentials.trustedDecks();
+    } catch {
+      // PostgreSQL is away (the deck listing above says so): the decks it knew, until it answers.
+      trusted = new Set();
+    }
+    let announced: string[];
+    if (trusted) {
+      // Asked by name, so a set bloated with bogus names costs nothing.
+      const names = [...trusted];
+      const member = names.length ? await this.redis.smismember(DECK_SET_KEY, ...names) : [];
+      announced = names.filter((_, i) => member[i] === 1);
+    } else {
+      // Tokens not required: any Redis client can write any deck's keys anyway, so limiting names would protect nothing.
+      announced = (await this.redis.smembers(DECK_SET_KEY)).filter((d) => DECK_NAME_PATTERN.test(d));
+    }
+    return [...new Set([...announced, ...this.knownDecks])].sort();
   }
 }
 
