@@ -26,6 +26,29 @@ function hasRedisServer(): boolean {
   }
 }
 
+const supervisor = new Supervisor((name, code) => {
+  console.error(`[start] ${name} stopped; shutting down`);
+  void supervisor.stopAll().then(() => process.exit(code ?? 1));
+});
+
+// Installed before any child starts: the children run in process groups of their own, so nothing
+// else stops them when this launcher is interrupted (Ctrl-C), stopped, or its terminal closes.
+let stopSignalAt = 0;
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+  process.on(signal, () => {
+    if (!stopSignalAt) {
+      stopSignalAt = Date.now();
+      console.error(`[start] ${signal}: stopping (again to stop without waiting for calls in progress)`);
+      void supervisor.stopAll().then(() => process.exit(0));
+      return;
+    }
+    // npm passes the terminal's Ctrl-C on too, so one press can arrive twice.
+    if (Date.now() - stopSignalAt < 1000) return;
+    console.error(`[start] ${signal} again: stopping without waiting`);
+    supervisor.signalAll('SIGTERM');
+  });
+}
+
 async function main(): Promise<void> {
   const processes: ManagedProcess[] = [];
   if (!(await redisAnswers(redisUrl))) {
@@ -68,28 +91,9 @@ async function main(): Promise<void> {
     essential: true,
   });
 
-  const supervisor = new Supervisor((name, code) => {
-    console.error(`[start] ${name} stopped; shutting down`);
-    void supervisor.stopAll().then(() => process.exit(code ?? 1));
-  });
   for (const p of processes) {
     supervisor.start(p);
     if (p.name === 'redis') await waitFor(() => redisAnswers(redisUrl, 500), 10_000, 'redis-server did not answer within 10 s');
-  }
-  let stopSignalAt = 0;
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.on(signal, () => {
-      if (!stopSignalAt) {
-        stopSignalAt = Date.now();
-        console.error(`[start] ${signal}: stopping (again to stop without waiting for calls in progress)`);
-        void supervisor.stopAll().then(() => process.exit(0));
-        return;
-      }
-      // npm passes the terminal's Ctrl-C on too, so one press can arrive twice.
-      if (Date.now() - stopSignalAt < 1000) return;
-      console.error(`[start] ${signal} again: stopping without waiting`);
-      supervisor.signalAll('SIGTERM');
-    });
   }
   // The agent signs in as deck_abstract_sdl, which the gateway creates while it starts; starting
   // the agent earlier would only fill its log with refused sign-ins. When this connection may not
@@ -109,5 +113,5 @@ async function waitFor(check: () => Promise<boolean>, timeoutMs: number, message
 
 main().catch((err: unknown) => {
   console.error(err instanceof Error ? err.message : err);
-  process.exit(1);
+  void supervisor.stopAll().then(() => process.exit(1));
 });

@@ -57,7 +57,8 @@ export class Supervisor {
       if (!child || child.exitCode !== null || child.signalCode !== null) continue;
       console.error(`[start] stopping ${name}`);
       await new Promise<void>((resolve) => {
-        const kill = setTimeout(() => child.kill('SIGKILL'), graceMs);
+        // The whole group: a gateway that does not stop in time takes its embedded PostgreSQL with it.
+        const kill = setTimeout(() => killGroup(child, 'SIGKILL'), graceMs);
         child.once('exit', () => {
           clearTimeout(kill);
           resolve();
@@ -70,5 +71,13 @@ export class Supervisor {
   /** Passes a signal on to every running child (a second Ctrl-C: each decides what "now" means). */
   signalAll(signal: NodeJS.Signals): void {
     for (const child of this.children.values()) if (child.exitCode === null) child.kill(signal);
+  }
+}
+
+function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+  try {
+    if (child.pid !== undefined) process.kill(-child.pid, signal);
+  } catch {
+    child.kill(signal); // the group is gone already, or was never one
   }
 }
