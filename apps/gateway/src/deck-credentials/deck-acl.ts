@@ -10,6 +10,8 @@ export const AGENT_STREAM_COMMANDS = ['xadd', 'xrange', 'xinfo|groups', 'xread',
  * BullMQ's worker: its Lua scripts (every command a script calls is checked against this user's
  * commands and keys too), the marker it blocks on, the rate limiter key. deck-acl.spec.ts reads
  * the worker's scripts in node_modules and fails when a BullMQ upgrade calls something new.
+ * EVAL stays: ioredis sends a script's first call on each connection as EVAL, not EVALSHA. Scripts
+ * still reach only this user's keys, but a script that never ends would block Redis for every deck.
  */
 export const BULLMQ_WORKER_COMMANDS = [
   'evalsha', 'eval', 'bzpopmin',
