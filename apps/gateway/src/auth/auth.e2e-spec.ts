@@ -137,16 +137,19 @@ describe('identity and access (gateway in-process)', () => {
       expect((await call('POST', '/api/auth/refresh', { body: { refreshToken: res.body.refreshToken } })).status).toBe(200);
     });
 
-    it('takes each refresh token once: a second use, or two at the same time, gets 401', async () => {
+    it('takes each refresh token once; a second use, even at the same time, ends every session of the user', async () => {
       const s = await gw.auth.session('operator');
+      const other = await gw.auth.login({ username: s.username, password: s.password });
       const twice = await Promise.all([1, 2].map(() => call('POST', '/api/auth/refresh', { body: { refreshToken: s.refreshToken } })));
       expect(twice.map((r) => r.status).sort()).toEqual([200, 401]);
-      const again = await call('POST', '/api/auth/refresh', { body: { refreshToken: s.refreshToken } });
-      expect(again.status).toBe(401);
-      expect(again.body.message).toMatch(/already used or signed out/);
-      // The tokens the first trade gave keep working.
+      expect(twice.find((r) => r.status === 401)!.body.message).toMatch(/already used or signed out, so every session of this user has been ended/);
+      // Whoever holds the tokens the first trade gave may be the one who took a copy: they end too, as do other sign-ins.
       const fresh = twice.find((r) => r.status === 200)!.body;
-      expect((await call('GET', '/api/me', { headers: bearer(fresh.accessToken as string) })).status).toBe(200);
+      for (const headers of [bearer(fresh.accessToken as string), other.headers, { cookie: other.cookie }]) {
+        expect((await call('GET', '/api/me', { headers })).status).toBe(401);
+      }
+      expect((await call('POST', '/api/auth/refresh', { body: { refreshToken: fresh.refreshToken } })).status).toBe(401);
+      expect((await login(s.username, s.password)).status).toBe(200);
     });
 
     it('answers 400 naming the field for a refresh token that is not a JWT', async () => {
@@ -163,7 +166,7 @@ describe('identity and access (gateway in-process)', () => {
       }
     });
 
-    it('logout revokes the access token used and the refresh token sent, and nothing else', async () => {
+    it('logout revokes the access token used and the refresh token sent, and nothing else until that token is used again', async () => {
       const s = await gw.auth.session('viewer');
       const other = await gw.auth.login({ username: s.username, password: s.password });
       const res = await call('POST', '/api/auth/logout', { headers: s.headers, body: { refreshToken: s.refreshToken } });
@@ -171,10 +174,12 @@ describe('identity and access (gateway in-process)', () => {
       const me = await call('GET', '/api/me', { headers: s.headers });
       expect(me.status).toBe(401);
       expect(me.body.message).toMatch(/signed out/);
-      expect((await call('POST', '/api/auth/refresh', { body: { refreshToken: s.refreshToken } })).status).toBe(401);
       // The same user's other sign-in is untouched.
       expect((await call('GET', '/api/me', { headers: other.headers })).status).toBe(200);
       expect((await call('GET', '/api/me', { headers: { cookie: other.cookie } })).status).toBe(200);
+      // The signed-out refresh token is refused, and someone still holding it is a reason to end the rest.
+      expect((await call('POST', '/api/auth/refresh', { body: { refreshToken: s.refreshToken } })).status).toBe(401);
+      expect((await call('GET', '/api/me', { headers: other.headers })).status).toBe(401);
     });
 
     it('logout revokes the access token however the guard accepted its header (case, spaces)', async () => {

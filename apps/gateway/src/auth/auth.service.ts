@@ -48,14 +48,20 @@ export class AuthService {
     return { tokens, sessionToken };
   }
 
-  /** A refresh token works once: trading it in revokes it, so a copy taken along the way is useless. */
+  /**
+   * A refresh token works once: trading it in revokes it. A second use means two parties hold it (one
+   * of them took a copy), and nobody can tell which is the user: every session of the user ends.
+   */
   async refresh(refreshToken: string): Promise<TokenResponse> {
     const claims = await this.tokens.verify(refreshToken, 'refresh');
     if (!claims) throw new Unauthenticated('The refresh token is invalid or has expired; sign in again');
     const em = this.em.fork();
     const user = await em.findOne(User, { id: claims.sub });
     if (!user || user.disabled || user.tokenVersion !== claims.ver) throw new Unauthenticated(NO_LONGER_VALID);
-    if (!(await this.revoke([claims]))) throw new Unauthenticated('This refresh token was already used or signed out; sign in again');
+    if (!(await this.revoke([claims]))) {
+      await this.em.getConnection().execute('update app_user set token_version = token_version + 1 where id = ? and token_version = ?', [user.id, claims.ver]);
+      throw new Unauthenticated('This refresh token was already used or signed out, so every session of this user has been ended; sign in again');
+    }
     return this.issue(user);
   }
 
