@@ -211,6 +211,18 @@ describe('deck credentials: a Redis ACL user per deck', () => {
     }
   }, 30_000);
 
+  it("accepts a deck whose token another replica issued a moment ago, before its list of decks with tokens is read again", async () => {
+    const credentials = gw.app.get(DeckCredentialsService);
+    const D = deckName('cred_d');
+    expect(await credentials.accepts(D)).toBe(false);
+    // Written as another replica's issue would be: this one's cached list does not have it yet.
+    const em = gw.app.get(EntityManager).fork();
+    em.create(DeckCredential, { deck: D, tokenHash: sha256(`ivd_${D}`), prefix: 'ivd_elsewhere', issuedBy: 'admin' });
+    await em.flush();
+    expect(await credentials.accepts(D)).toBe(true);
+    expect(await credentials.accepts(deckName('cred_none'))).toBe(false);
+  });
+
   it('refuses a replaced token at once, and a revoked one', async () => {
     const old = tokens[A];
     const oldConn = asDeck(A, old);
