@@ -1,23 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { createTestDatabase, isolatedRedisUrl, type TestDatabase } from '@ivoryos/testing';
+import { createTestDatabase, freePort, isolatedRedisUrl, type TestDatabase } from '@ivoryos/testing';
 import { startTestAgent, waitFor, type TestAgent } from './testing/test-agent';
 
 const MAIN = join(resolve(__dirname, '..', '..', '..'), 'dist/apps/gateway/src/main.js');
-
-function freePort(): Promise<number> {
-  return new Promise((res, rej) => {
-    const server = createServer();
-    server.once('error', rej);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? res(address.port) : rej(new Error('no port'))));
-    });
-  });
-}
 
 describe('the gateway process on SIGTERM', () => {
   let db: TestDatabase;

@@ -10,6 +10,7 @@ import { join, resolve } from 'node:path';
 import IORedis from 'ioredis';
 import { Client } from 'pg';
 import { createDatabase, dropDatabase, migrateUp, withDatabase } from '@ivoryos/db';
+import { freePort } from '@ivoryos/testing';
 import { sleep, waitFor, type Scenario } from './scenario';
 
 export const ROOT = resolve(__dirname, '..', '..', '..', '..');
@@ -27,17 +28,6 @@ export function assertBuilt(): void {
   for (const file of [GATEWAY_MAIN, AGENT_CLI]) {
     if (!existsSync(file)) throw new Error(`${file} is missing: run \`node tools/build.mjs\` first`);
   }
-}
-
-export async function freePort(): Promise<number> {
-  return new Promise((res, rej) => {
-    const server = createServer();
-    server.once('error', rej);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? res(address.port) : rej(new Error('no port'))));
-    });
-  });
 }
 
 /** A temporary directory removed at cleanup. */

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import IORedis, { type Redis, type RedisOptions } from 'ioredis';
+import { freePort } from '@ivoryos/testing';
 import { waitFor } from './test-agent';
 
 export interface PrivateRedis {
@@ -17,17 +17,6 @@ export interface PrivateRedis {
 }
 
 const ADMIN_PASSWORD = 'test-gateway-password';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /**
  * A redis-server of the test's own, for tests that change ACL users or restart Redis: the shared
