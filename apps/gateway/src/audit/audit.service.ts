@@ -1,7 +1,7 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
 import { BadInput } from '../common/domain-errors';
-import type { AuditEntryResponse, AuditKind, AuditListResponse, AuditQueryDto } from './dto/audit.dto';
+import { AUDIT_KINDS, type AuditEntryResponse, type AuditKind, type AuditListResponse, type AuditQueryDto } from './dto/audit.dto';
 
 /** One table's rows as audit entries: the SELECT list and the columns the filters use. */
 interface Source {
@@ -52,7 +52,7 @@ const SOURCES: Record<AuditKind, Source> = {
 };
 
 /** What the listing shows when no kind is asked for: what people did, not every step of their runs. */
-const DEFAULT_KINDS: AuditKind[] = ['call', 'run', 'control', 'admin'];
+const DEFAULT_KINDS: AuditKind[] = AUDIT_KINDS.filter((k) => k !== 'step');
 
 interface Row {
   kind: AuditKind;
