@@ -5,6 +5,8 @@ export const RUN_STATUSES = [
 ] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
 export const FINAL_RUN_STATUSES: readonly RunStatus[] = ['completed', 'failed', 'stopped', 'cancelled'];
+/** A run in one of these holds its deck (as does a queued run already handed to the deck's agent). */
+export const DECK_HOLDING_RUN_STATUSES: readonly RunStatus[] = ['running', 'paused', 'waiting'];
 
 export const STEP_STATUSES = ['running', 'completed', 'failed', 'skipped', 'interrupted'] as const;
 export type StepStatus = (typeof STEP_STATUSES)[number];

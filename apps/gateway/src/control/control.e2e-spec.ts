@@ -157,6 +157,16 @@ describe('decks and direct control with a real agent', () => {
     await api.post(`/api/decks/${agent.deck}/instruments/deck.bench/noop?override=true`).send({}).expect(200);
     run.status = 'completed';
     await em.flush();
+    // Queued but already handed to the agent (about to start): it holds the deck too, as the dispatcher counts it.
+    const handed = em.create(WorkflowRun, {
+      name: 'handed over', deck: agent.deck, status: 'queued', dispatchedAt: new Date(),
+      workflowSnapshot: { name: 'holder', deck: agent.deck, status: 'editing', author: 'admin', script_dict: { prep: [], script: [], cleanup: [] }, id_order: { prep: [], script: [], cleanup: [] } },
+    });
+    await em.flush();
+    expect((await call('deck.bench/noop').expect(409)).body.message).toContain(handed.id);
+    handed.status = 'cancelled';
+    await em.flush();
+    await call('deck.bench/noop').expect(200);
   });
 
   it('serves a typed TypeScript client that compiles and calls the deck', async () => {

@@ -1,7 +1,7 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import {
-  jobNames, type ActionSchema, type DeckSchema, type DirectCallJob, type DirectCallResult, type JsonObject, type RunStatus,
+  DECK_HOLDING_RUN_STATUSES, jobNames, type ActionSchema, type DeckSchema, type DirectCallJob, type DirectCallResult, type JsonObject, type RunStatus,
 } from '@ivoryos/contracts';
 import { Deck, SingleStep } from '@ivoryos/db';
 import { BadInput, Conflict, GatewayTimeout, NotFound, Unavailable } from '../common/domain-errors';
@@ -15,7 +15,6 @@ const DEFAULT_TIMEOUT_MS = 30_000;
 /** Schemas kept parsed, by hash (a deck's current one, plus a few it had). */
 const SCHEMA_CACHE_SIZE = 64;
 /** Run states in which the deck belongs to the run. */
-const HOLDING: RunStatus[] = ['running', 'paused', 'waiting'];
 
 export interface CallRequest {
   deck: string;
@@ -199,9 +198,10 @@ export class ControlService implements OnModuleInit {
   private async deckState(name: string): Promise<DeckState> {
     const rows = await this.em.getConnection().execute<DeckStateRow[]>(
       `select d.schema_hash, d.last_seen_at, d.offline_at, h.id as holding_id, h.status as holding_status from deck d
-       left join lateral (select r.id, r.status from workflow_run r where r.deck = d.name and r.status in (?, ?, ?) limit 1) h on true
+       left join lateral (select r.id, r.status from workflow_run r where r.deck = d.name
+         and (r.status in (?, ?, ?) or (r.status = 'queued' and r.dispatched_at is not null)) limit 1) h on true
        where d.name = ?`,
-      [...HOLDING, name],
+      [...DECK_HOLDING_RUN_STATUSES, name],
     );
     const row = rows[0];
     if (!row) throw new NotFound('deck', name, 'deck');

@@ -2,7 +2,7 @@ import { EntityManager } from '@mikro-orm/postgresql';
 import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import {
-  FINAL_RUN_STATUSES, STREAM_FIELD, streamKeys, type JsonValue, type PromptKind, type RunCommand, type RunCommandType, type RunStatus,
+  DECK_HOLDING_RUN_STATUSES, FINAL_RUN_STATUSES, STREAM_FIELD, streamKeys, type JsonValue, type PromptKind, type RunCommand, type RunCommandType, type RunStatus,
 } from '@ivoryos/contracts';
 import { Deck, RunCommandRecord, WorkflowRun } from '@ivoryos/db';
 import { convertValue } from '@ivoryos/workflow';
@@ -71,7 +71,7 @@ export class RunControlsService implements OnModuleInit, OnApplicationShutdown {
   async waiting(deckScope?: string): Promise<RunListResponse> {
     const active = await this.em.find(
       WorkflowRun,
-      { status: { $in: ['waiting', 'running', 'paused'] }, ...(deckScope ? { deck: deckScope } : {}) },
+      { status: { $in: DECK_HOLDING_RUN_STATUSES }, ...(deckScope ? { deck: deckScope } : {}) },
       { orderBy: { createdAt: 'asc' }, exclude: ['workflowSnapshot', 'checkpoint', 'parameters'] },
     );
     const online = await this.decks.presence(active.map((r) => r.deck));

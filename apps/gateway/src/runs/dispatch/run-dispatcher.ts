@@ -1,13 +1,12 @@
 import { EntityManager, LockMode } from '@mikro-orm/postgresql';
 import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
-import { jobNames, type RunJob, type RunStatus } from '@ivoryos/contracts';
+import { DECK_HOLDING_RUN_STATUSES, jobNames, type RunJob } from '@ivoryos/contracts';
 import { Deck, WorkflowRun } from '@ivoryos/db';
 import { DeckQueues } from '../../control/deck-queues.service';
 import { DeckRegistryService } from '../../decks/deck-registry.service';
 import { RunUpdates } from '../ingest/run-updates';
 
 /** Run states in which a run holds its deck. */
-export const HOLDING_STATUSES: RunStatus[] = ['running', 'paused', 'waiting'];
 const SWEEP_MS = 5000;
 /** A hand-over older than this whose job Redis no longer holds is made again (see handOverLostJobs). */
 const REHAND_AFTER_MS = 5000;
@@ -32,7 +31,7 @@ export class RunDispatcher implements OnModuleInit, OnApplicationShutdown {
 
   onModuleInit(): void {
     this.updates.committed.subscribe((u) => {
-      if (u.statusChanged && !HOLDING_STATUSES.includes(u.status) && u.status !== 'queued') this.kick(u.deck);
+      if (u.statusChanged && !DECK_HOLDING_RUN_STATUSES.includes(u.status) && u.status !== 'queued') this.kick(u.deck);
     });
     this.registry.cameOnline.subscribe((deck) => this.kick(deck));
     // Covers triggers lost to a crash between commit and hand-over, and hand-overs lost in a Redis wipe.
@@ -65,7 +64,7 @@ export class RunDispatcher implements OnModuleInit, OnApplicationShutdown {
       if (!deck || deck.queuePaused || !this.registry.isOnline(deck)) return null;
       const holding = await em.count(WorkflowRun, {
         deck: deckName,
-        $or: [{ status: { $in: HOLDING_STATUSES } }, { status: 'queued', dispatchedAt: { $ne: null } }],
+        $or: [{ status: { $in: DECK_HOLDING_RUN_STATUSES } }, { status: 'queued', dispatchedAt: { $ne: null } }],
       });
       if (holding) return null;
       const run = await em.findOne(WorkflowRun, { deck: deckName, status: 'queued', dispatchedAt: null }, { orderBy: { position: 'asc', createdAt: 'asc' } });

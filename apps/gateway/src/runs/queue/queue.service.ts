@@ -1,9 +1,10 @@
 import { EntityManager, LockMode } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
+import { DECK_HOLDING_RUN_STATUSES } from '@ivoryos/contracts';
 import { Deck, WorkflowRun } from '@ivoryos/db';
 import { BadInput, Conflict, NotFound } from '../../common/domain-errors';
 import { DecksService } from '../../decks/decks.service';
-import { HOLDING_STATUSES, RunDispatcher } from '../dispatch/run-dispatcher';
+import { RunDispatcher } from '../dispatch/run-dispatcher';
 import type { QueueResponse } from './queue.dto';
 
 @Injectable()
@@ -18,7 +19,7 @@ export class QueueService {
     const deck = await this.decks.find(deckName);
     const running = await this.em.findOne(
       WorkflowRun,
-      { deck: deckName, $or: [{ status: { $in: HOLDING_STATUSES } }, { status: 'queued', dispatchedAt: { $ne: null } }] },
+      { deck: deckName, $or: [{ status: { $in: DECK_HOLDING_RUN_STATUSES } }, { status: 'queued', dispatchedAt: { $ne: null } }] },
       { fields: ['id', 'name', 'status'], orderBy: { createdAt: 'asc' } },
     );
     const waiting = await this.waitingRuns(this.em, deckName);
