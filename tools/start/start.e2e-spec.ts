@@ -112,6 +112,8 @@ describe('npm start (built launcher)', () => {
   });
 
   it('restarts the demo agent by itself when it dies', async () => {
+    // process.kill(0) would signal this whole process group, jest included.
+    if (!agentPid) throw new Error('no agent pid: the deck was not listed online earlier');
     process.kill(agentPid, 'SIGKILL');
     const decks = async () => ((await (await fetch(`${base}/api/decks`, { headers: { authorization: `Bearer ${token}` } })).json()) as { items: { name: string; online: boolean; agent: { pid: number } | null }[] }).items;
     // The launcher restarts it at once, so either we see it offline or already back under a new pid.

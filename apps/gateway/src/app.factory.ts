@@ -31,8 +31,6 @@ export async function createGatewayApp(config: GatewayConfig): Promise<NestExpre
   // IvoryOS's own paths stay as they are, so its generated proxy files work unchanged.
   app.setGlobalPrefix('api', { exclude: [{ path: 'ivoryos', method: RequestMethod.ALL }, { path: 'ivoryos/{*path}', method: RequestMethod.ALL }] });
   app.useGlobalPipes(createValidationPipe());
-  // SIGTERM/SIGINT: stop accepting, let requests in flight finish, close queues and the database,
-  // then exit 0 (Nest's default re-raises the signal, so the process would end as killed by it).
   serveDocs(app, buildOpenApi(app, config.version));
   return app;
 }

@@ -36,7 +36,9 @@ describe('the gateway process on SIGTERM', () => {
     proc.stdout!.on('data', (d: Buffer) => (output += d.toString()));
     proc.stderr!.on('data', (d: Buffer) => (output += d.toString()));
     const exited = new Promise<{ code: number | null; signal: string | null }>((r) => proc.once('exit', (code, signal) => r({ code, signal })));
-    await waitFor(async () => ((await fetch(`${url}/api/health/ready`)).status === 200 ? true : undefined), 20_000, `the gateway to be ready (${output})`);
+    await waitFor(async () => ((await fetch(`${url}/api/health/ready`)).status === 200 ? true : undefined), 20_000, 'the gateway to be ready').catch((err: Error) => {
+      throw new Error(`${err.message}\n${output}`); // its output as of the failure, not of the start
+    });
     const login = await fetch(`${url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: 'admin' }) });
     const { accessToken } = (await login.json()) as { accessToken: string };
     const headers = { authorization: `Bearer ${accessToken}`, 'content-type': 'application/json' };

@@ -5,6 +5,10 @@ import { WORKFLOW_NAME_PATTERN, WORKFLOW_NAME_RULE } from '../workflows/dto/work
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+export function isUuid(text: string): boolean {
+  return UUID.test(text);
+}
+
 /** The `:id` path parameter, which must be a UUID; answers 400 naming it. */
 @Injectable()
 export class UuidParam implements PipeTransform<string, string> {

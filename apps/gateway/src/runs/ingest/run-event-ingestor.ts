@@ -3,6 +3,7 @@ import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import { channelNames, streamKeys, type AgentMessage, type EventEnvelope } from '@ivoryos/contracts';
 import { WorkflowRun } from '@ivoryos/db';
+import { isUuid } from '../../common/param-pipes';
 import { AgentMessageRouter } from '../../decks/agent-messages';
 import { REDIS } from '../../redis/redis.module';
 import { applyEvent, insertLedger, openCursor, type RunCursor } from './apply-event';
@@ -87,8 +88,4 @@ export class RunEventIngestor implements OnModuleInit {
     }
     return done;
   }
-}
-
-function isUuid(s: string): boolean {
-  return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(s);
 }
