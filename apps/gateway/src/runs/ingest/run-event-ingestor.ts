@@ -83,7 +83,7 @@ export class RunEventIngestor implements OnModuleInit {
       };
       this.updates.committed.next(update);
       await this.redis
-        .publish(channelNames.runUpdates, JSON.stringify({ runId: run.id, deck: run.deck, lastSeq: run.lastSeq }))
+        .publish(channelNames.runUpdates, JSON.stringify({ runId: run.id, deck: run.deck, lastSeq: run.lastSeq, origin: this.updates.origin }))
         .catch((err: Error) => this.logger.debug(`publishing update of ${run.id}: ${err.message}`));
     }
     return done;

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
 import { Subject } from 'rxjs';
 import type { EventEnvelope, RunStatus } from '@ivoryos/contracts';
 
@@ -22,4 +23,6 @@ export interface RunUpdate {
 @Injectable()
 export class RunUpdates {
   readonly committed = new Subject<RunUpdate>();
+  /** This process, in the updates it also publishes to other replicas: its own come back and are ignored. */
+  readonly origin = randomUUID();
 }

@@ -10,6 +10,7 @@ import { RunEventRecord, WebhookDeliveryRecord, WorkflowRun } from '@ivoryos/db'
 import { TestAuth } from '@ivoryos/testing';
 import { startTestGateway, type TestGateway } from '../../testing/test-gateway';
 import { RunEventIngestor } from '../ingest/run-event-ingestor';
+import { RunUpdates } from '../ingest/run-updates';
 import { WebhookNotifier, type DeliveryResult } from '../notify/webhook-notifier.service';
 import { verifyWebhookSignature } from '../notify/webhook-signature';
 import { RunFilesMirror } from '../records/run-files.mirror';
@@ -300,5 +301,24 @@ describe('run live view, log, file mirrors and webhooks', () => {
     }
     expect(sse.events.map((e) => [e.event, e.id])).toEqual([['snapshot', undefined], ['log', '1'], ['status', '2'], ['end', undefined]]);
     expect(sse.events[2].data).toEqual({ seq: 2, at: new Date(t0 + 1000).toISOString(), type: 'run.status', status: 'failed', error: 'pump jammed' });
+  });
+
+  it("ignores the echo of this replica's own updates (its watchers were woken in-process), not other replicas'", async () => {
+    const hub = gw.app.get(RunStreamHub);
+    const runOf = randomUUID();
+    const wakes: string[] = [];
+    const unwatch = hub.watch(runOf, { wake: () => wakes.push('wake'), close: () => undefined });
+    const publisher = new IORedis(gw.config.redisUrl, { maxRetriesPerRequest: 1 });
+    try {
+      // One connection publishes in order: once the second has woken the watcher, the first was read too.
+      await publisher.publish(channelNames.runUpdates, JSON.stringify({ runId: runOf, deck: DECK, lastSeq: 1, origin: gw.app.get(RunUpdates).origin }));
+      await publisher.publish(channelNames.runUpdates, JSON.stringify({ runId: runOf, deck: DECK, lastSeq: 2, origin: 'another replica' }));
+      await waitUntil(() => wakes.length > 0, 3000, () => 'a wake from the other replica');
+      await new Promise((r) => setTimeout(r, 200));
+      expect(wakes).toEqual(['wake']);
+    } finally {
+      publisher.disconnect();
+      unwatch();
+    }
   });
 });

@@ -69,13 +69,15 @@ export class RunStreamHub implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   private onMessage(text: string): void {
-    let runId: unknown;
+    let message: { runId?: unknown; origin?: unknown };
     try {
-      runId = (JSON.parse(text) as { runId?: unknown }).runId;
+      message = JSON.parse(text) as typeof message;
     } catch {
       return;
     }
-    if (typeof runId === 'string') this.wakeRun(runId.toLowerCase());
+    // This process's own commits already woke its watchers (RunUpdates); the echo would make them read again.
+    if (message.origin === this.updates.origin) return;
+    if (typeof message.runId === 'string') this.wakeRun(message.runId.toLowerCase());
   }
 
   private wakeRun(runId: string): void {
