@@ -17,21 +17,32 @@ export interface LedgerRow {
 export interface RunCursor {
   run: WorkflowRun;
   phase?: WorkflowPhase;
-  /** Step rows still running, by phase id, step, sample and attempt. */
+  /** Step rows still running, by phase id, step, sample and attempt: this batch's, and earlier ones once read. */
   running: Map<string, WorkflowStep>;
+  /** Whether the running step rows of earlier batches have been read into `running`. */
+  runningRead: boolean;
   /** Ledger rows of the batch, written by `insertLedger` in the same transaction. */
   ledger: LedgerRow[];
 }
 
 const stepKey = (phaseId: string, stepIndex: number, sample: number, attempt: number) => `${phaseId}:${stepIndex}:${sample}:${attempt}`;
 
-/** Load what a batch needs to continue a run: its latest phase and its running step rows. */
-export async function openCursor(em: EntityManager, run: WorkflowRun): Promise<RunCursor> {
-  const phase = (await em.findOne(WorkflowPhase, { run: run.id }, { orderBy: { id: 'desc' } })) ?? undefined;
-  const steps = await em.find(WorkflowStep, { runId: run.id, status: 'running' }, { populate: [] });
-  const running = new Map<string, WorkflowStep>();
-  for (const s of steps) running.set(stepKey(String(s.phase.id), s.stepIndex, s.sample, s.attempt), s);
-  return { run, phase, running, ledger: [] };
+/**
+ * A batch's working state for a run. Its phase and running step rows are read only when an event
+ * needs them: most batches start and finish their steps themselves and need neither query.
+ */
+export function openCursor(run: WorkflowRun): RunCursor {
+  return { run, running: new Map(), runningRead: false, ledger: [] };
+}
+
+/** The row of a step that finishes: started in this batch, or read with the run's running steps. */
+async function runningStep(em: EntityManager, cursor: RunCursor, key: string): Promise<WorkflowStep | undefined> {
+  if (!cursor.running.has(key) && !cursor.runningRead) {
+    cursor.runningRead = true;
+    const steps = await em.find(WorkflowStep, { runId: cursor.run.id, status: 'running' }, { populate: [] });
+    for (const s of steps) cursor.running.set(stepKey(String(s.phase.id), s.stepIndex, s.sample, s.attempt), s);
+  }
+  return cursor.running.get(key);
 }
 
 /**
@@ -88,7 +99,7 @@ export async function applyEvent(em: EntityManager, cursor: RunCursor, env: Even
       const phase = await phaseFor(em, cursor, e.phase, e.repeatIndex, at);
       const key = stepKey(phaseId(phase), e.stepIndex, e.sample, e.attempt);
       // A step whose start was never reported (it cannot be, but records must not be lost) gets a row now.
-      const step = cursor.running.get(key) ?? em.create(WorkflowStep, {
+      const step = (await runningStep(em, cursor, key)) ?? em.create(WorkflowStep, {
         phase, runId: run.id, stepIndex: e.stepIndex, sample: e.sample, instrument: e.instrument, methodName: e.methodName,
         args: e.args, attempt: e.attempt, seq: env.seq, startedAt: at,
       });

@@ -68,7 +68,7 @@ export class RunEventIngestor implements OnModuleInit {
           break;
         }
         let entry = applied.get(run.id);
-        if (!entry) applied.set(run.id, (entry = { cursor: await openCursor(em, run), events: [], statusBefore: run.status }));
+        if (!entry) applied.set(run.id, (entry = { cursor: openCursor(run), events: [], statusBefore: run.status }));
         await applyEvent(em, entry.cursor, env);
         entry.events.push(env);
         done++;
