@@ -54,7 +54,7 @@ async function main(): Promise<void> {
   const logger = app.get(Logger);
   logger.log(
     `IvoryOS-TS ${version} on http://${config.host}:${config.port}/api (docs at /api/docs); ` +
-      `database: ${embedded ? `embedded PostgreSQL under ${join(dataDir, 'postgres')}` : redactUrl(dbUrl)}; redis: ${redactUrl(config.redisUrl)}; data: ${dataDir}`,
+      `database: ${embedded ? `embedded PostgreSQL, data in ${embedded.location}` : redactUrl(dbUrl)}; redis: ${redactUrl(config.redisUrl)}; data: ${dataDir}`,
     'Gateway',
   );
 }
