@@ -1,7 +1,7 @@
 // Compiles every app, lib, tool and bench with swc into dist/ (path aliases rewritten to
 // relative requires). Type checking is separate: `npm run typecheck`.
 import { execFileSync } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { cpSync, rmSync } from 'node:fs';
 
 rmSync('dist', { recursive: true, force: true });
 execFileSync(
@@ -13,3 +13,9 @@ execFileSync(
   ],
   { stdio: 'inherit' },
 );
+
+// Non-TypeScript assets the built apps read at run time: the deck agent's Python bridge.
+cpSync('apps/deck-agent/python', 'dist/apps/deck-agent/python', {
+  recursive: true,
+  filter: (source) => !source.includes('__pycache__'),
+});

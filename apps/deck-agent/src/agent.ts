@@ -13,6 +13,10 @@ import { createInvoker, type Invoker } from './invoke';
 import { Journal } from './journal';
 import { createLogger, type Logger } from './logger';
 import { Outbox } from './outbox';
+import { DeckLoadError } from './python/python-bridge';
+import { PythonNotFoundError } from './python/python-interpreter';
+import { isPythonDeck, startPythonDeck, type PythonFlags } from './python/python-deck-start';
+import type { PythonDeck } from './python/python-deck';
 import { writePseudoDeck } from './pseudo-deck';
 import { closeRedis, createRedis } from './redis';
 import { agentInfo, errorText, Registration } from './registration';
@@ -30,6 +34,8 @@ export interface StartAgentOptions {
   /** The deck module's exports when it is already loaded (`run()`); otherwise the file is loaded. */
   exports?: object;
   logger?: Logger;
+  /** `*.py` decks: interpreter, entry mode and the deck's own arguments. */
+  python?: PythonFlags;
 }
 
 export interface AgentHandle {
@@ -39,6 +45,8 @@ export interface AgentHandle {
   readonly lock: HardwareLock;
   /** Calls driver code by schema name, for direct calls and runs. */
   readonly invoker: Invoker;
+  /** Set for a `*.py` deck: its bridge child. */
+  readonly python: PythonDeck | null;
   /**
    * Orderly shutdown: take no new jobs or commands, let the current call end, pause a running run at
    * its step boundary (journaled: it stays paused after a restart), call the deck's `safe_state()` if
@@ -55,8 +63,13 @@ export async function startAgent(options: StartAgentOptions): Promise<AgentHandl
   const logger = options.logger ?? createLogger(deck, env.LOG_LEVEL);
 
   markAgentPresent();
-  const exports = options.exports ?? loadDeck(settings.deckFile);
-  const schema = introspectDeck({ deckName: deck, file: settings.deckFile, exports, log: (message) => logger.info(message) });
+  // A Python deck's driver output goes to this log and, during a run's step, to the run's log.
+  const runLog: { to?: (level: 'debug' | 'info' | 'warn' | 'error', text: string) => void } = {};
+  const python = !options.exports && isPythonDeck(settings.deckFile)
+    ? await startPythonDeck(settings, options.python ?? {}, logger, (out) => runLog.to?.(out.level, out.logger ? `[${out.logger}] ${out.text}` : out.text))
+    : null;
+  const exports = python ? {} : options.exports ?? loadDeck(settings.deckFile);
+  const schema = python ? python.schema : introspectDeck({ deckName: deck, file: settings.deckFile, exports, log: (message) => logger.info(message) });
   const pseudoDeck = writePseudoDeck(env.IVORYOS_DATA_DIR, schema);
 
   const journal = Journal.open(env.IVORYOS_DATA_DIR, deck, { fsync: env.IVORYOS_JOURNAL_FSYNC });
@@ -66,7 +79,7 @@ export async function startAgent(options: StartAgentOptions): Promise<AgentHandl
   }
 
   const lock = new HardwareLock();
-  const invoker = createInvoker(exports, schema);
+  const invoker = python ?? createInvoker(exports, schema);
   const info = agentInfo(new Date());
   // Every connection signs in as the deck's Redis user, which reaches only this deck's keys.
   const credential = resolveDeckCredential(deck, env);
@@ -85,6 +98,7 @@ export async function startAgent(options: StartAgentOptions): Promise<AgentHandl
     onJournaled: () => outbox.notify(),
     safeState: (reason) => callSafeState(exports, lock, logger, reason),
   });
+  runLog.to = (level, text) => void supervisor.logDriverOutput(level, text);
   const recovered = supervisor.recover();
   if (recovered.length) logger.info({ runs: recovered }, 'runs from the journal continue');
   outbox.start();
@@ -132,6 +146,7 @@ export async function startAgent(options: StartAgentOptions): Promise<AgentHandl
     await registration.offline();
     journal.close();
     await Promise.all([closeRedis(publisher), closeRedis(workerConnection), closeRedis(outboxConnection)]);
+    await python?.stop();
     logger.info('agent stopped');
   };
   return {
@@ -139,6 +154,7 @@ export async function startAgent(options: StartAgentOptions): Promise<AgentHandl
     schema,
     lock,
     invoker,
+    python,
     stop: () => (stopping ??= stop()),
   };
 }
@@ -160,6 +176,7 @@ export interface AgentProcessOptions {
   deckFile: string;
   exports?: object;
   overrides: SettingOverrides;
+  python?: PythonFlags;
 }
 
 /**
@@ -186,9 +203,11 @@ export async function runAgentProcess(options: AgentProcessOptions): Promise<voi
 
   let handle: AgentHandle;
   try {
-    handle = await startAgent({ settings, exports: options.exports, logger });
+    handle = await startAgent({ settings, exports: options.exports, logger, python: options.python });
   } catch (err) {
     logger.fatal({ err: errorText(err) }, 'agent did not start');
+    // A Python deck's traceback (or the missing interpreter) in plain text for the person at the terminal.
+    if (err instanceof PythonNotFoundError || err instanceof DeckLoadError) console.error(err.message);
     process.exit(1);
   }
 

@@ -7,3 +7,4 @@ export * from './events';
 export * from './transport';
 export * from './agent';
 export * from './run-transport';
+export * from './python-bridge';

@@ -61,7 +61,7 @@ export interface DeckSchema {
   hash: string;
   instruments: Record<string, InstrumentSchema>;
   /** Display-only; excluded from the hash. */
-  source?: { file: string; language: 'ts' | 'js' };
+  source?: { file: string; language: 'ts' | 'js' | 'py' };
   /** Methods that were left out, with why (callback parameters, streams). Display-only. */
   skipped?: { instrument: string; action: string; reason: string }[];
 }

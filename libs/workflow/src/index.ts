@@ -22,6 +22,7 @@ export { pyRepr, pyStr, truthy } from './python-values';
 export { WorkflowInterpreter } from './interpreter/interpreter';
 export { WorkflowStructureError } from './interpreter/program';
 export { systemClock } from './interpreter/clock';
+export { StepInterruptedError } from './interpreter/types';
 export type {
   Clock, ControlResult, FinalStatus, InterpreterOptions, JournaledResult, RunOutcome, RunPlan, StepCall, StepInvoker,
 } from './interpreter/types';

@@ -47,6 +47,13 @@ export const agentEnvSchema = z
     ),
     /** Demo deck only (examples/decks): file the simulated instruments append each call to. */
     IVORYOS_SIM_CALL_LOG: optionalText,
+    /** Python decks: the interpreter, when `--python` is not given (before a venv beside the deck). */
+    IVORYOS_PYTHON: optionalText,
+    /** Python decks: seconds after which a driver call fails as timed out (the deck stays held until it returns). Unset: no limit. */
+    IVORYOS_CALL_TIMEOUT_S: z.preprocess((v) => (v === '' ? undefined : v), z.coerce.number().positive().optional()),
+    /** Python decks: an active virtualenv or conda environment is the interpreter's fallback. */
+    VIRTUAL_ENV: optionalText,
+    CONDA_PREFIX: optionalText,
   })
   .superRefine((env, ctx) => {
     if (env.IVORYOS_OFFLINE_AFTER_MS <= env.IVORYOS_HEARTBEAT_MS) {

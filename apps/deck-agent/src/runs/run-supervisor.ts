@@ -109,6 +109,22 @@ export class RunSupervisor {
   }
 
   /**
+   * Driver output (a Python deck's print() and logging) while a run's step calls the driver: it goes to that
+   * run's log, journaled and sent like its other events. False when no run step is in progress.
+   */
+  logDriverOutput(level: 'debug' | 'info' | 'warn' | 'error', message: string): boolean {
+    const run = this.active;
+    if (!run || run.entry.end || run.interpreter.state.inFlight?.kind !== 'action') return false;
+    try {
+      void run.interpreter.emit({ type: 'log', level, message });
+      return true;
+    } catch (err) {
+      run.log.warn({ err: errorText(err) }, 'could not journal driver output for the run log');
+      return false;
+    }
+  }
+
+  /**
    * One entry of the command stream. Journaled (as the command, or just the stream position) before it is
    * applied, answered with a `command` event in the run's seq order; a command id answered before is not
    * applied again; a command for a run that is not executing here is left to the gateway.

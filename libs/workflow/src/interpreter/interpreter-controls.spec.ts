@@ -1,6 +1,7 @@
 import type { EventEnvelope } from '@ivoryos/contracts';
 import { act, doc, eventsOf, ManualClock, runHarness, stepRows } from '../testing/run-harness';
 import { WorkflowInterpreter } from './interpreter';
+import { StepInterruptedError } from './types';
 
 const step = (name: string, extra = {}) => act('deck.sdl', name, {}, extra);
 const statuses = (events: EventEnvelope[]) => eventsOf(events, 'run.status').map((e) => e.status);
@@ -31,6 +32,19 @@ describe('step errors wait for the operator (IvoryOS measured behaviour §4)', (
     });
     expect(stepRows(events).map((r) => [r.method, r.status, r.attempt])).toEqual([['flaky', 'failed', 1], ['flaky', 'completed', 2]]);
     expect(eventsOf(events, 'phase.finished')[1].outputs).toEqual([{ calls: 2 }]);
+  });
+
+  it('a driver process that died mid-call makes the step interrupted and waits, whatever the error policy; retry runs it again', async () => {
+    const { events, outcome, calls } = await runHarness(doc([step('crash', { return: 'x' }), step('next')]), {
+      errorPolicy: 'skip',
+      handlers: { crash: (_c, n) => { if (n === 1) throw new StepInterruptedError('the Python bridge exited (signal SIGKILL) during deck.sdl.crash'); return n; } },
+      respond: (prompt, run) => run.retry(prompt.promptId),
+    });
+    expect(calls.map((c) => c.action)).toEqual(['crash', 'crash', 'next']);
+    expect(stepRows(events).map((r) => [r.method, r.status, r.attempt])).toEqual([['crash', 'interrupted', 1], ['crash', 'completed', 2], ['next', 'completed', 1]]);
+    expect(eventsOf(events, 'step.finished')[0].error).toBe('interrupted: the Python bridge exited (signal SIGKILL) during deck.sdl.crash; outcome unknown');
+    expect(eventsOf(events, 'run.status')[1].waiting).toMatchObject({ kind: 'interrupted', message: expect.stringContaining('whether it completed is unknown') });
+    expect(outcome.status).toBe('completed');
   });
 
   it('a failing condition waits too, where IvoryOS ends the run and skips cleanup', async () => {

@@ -18,6 +18,12 @@ export interface StepCall {
   coroutine: boolean;
 }
 
+/**
+ * Thrown by an invoker when the process running the driver died during the call (a Python deck's bridge):
+ * the step becomes `interrupted`, exactly as after an agent crash, and waits for retry, skip or stop.
+ */
+export class StepInterruptedError extends Error {}
+
 /** What executes instrument calls: the deck agent's real drivers, or a fake in tests. */
 export interface StepInvoker {
   invoke(call: StepCall): Promise<unknown>;

@@ -10,7 +10,7 @@ import { sanitizeForJson } from '../sanitize';
 import { consolidatedArgs, declaredVariableType, statementOf, variableName } from '../step-fields';
 import { errorMessage, type Engine } from './engine';
 import { cloneJson, type InFlight } from './state';
-import type { JournaledResult } from './types';
+import { StepInterruptedError, type JournaledResult } from './types';
 import { skipHead } from './frames';
 
 /** `done`: the step finished, move on. `held`: it failed or waits for someone; the head stays put. */
@@ -112,6 +112,7 @@ async function runAction(e: Engine, node: StepNode, samples: number[], batch: bo
   await e.checkpointNow();
   let output: JsonValue = null;
   let error: string | null = null;
+  const inFlight = e.state.inFlight;
   try {
     // The driver gets its own copy: one that sorts a list argument in place must not change a saved variable.
     const result = await e.invoker.invoke({
@@ -120,6 +121,11 @@ async function runAction(e: Engine, node: StepNode, samples: number[], batch: bo
     output = sanitizeForJson(result);
     storeReturnValue(action, output, (name, value) => e.assign(sample, name, value), { sanitized: true });
   } catch (caught) {
+    // The process running the driver died mid-call: as after an agent crash, the outcome is unknown.
+    if (caught instanceof StepInterruptedError) {
+      await reportInterrupted(e, inFlight as InFlight, caught.message);
+      return 'held';
+    }
     error = errorMessage(caught);
   }
   e.state.inFlight = null;
@@ -289,14 +295,14 @@ export async function completeFromJournal(e: Engine, inFlight: InFlight, result:
 }
 
 /** On resume, a step the checkpoint had in flight: its outcome is unknown, so it is recorded and the operator decides. */
-export async function reportInterrupted(e: Engine, inFlight: InFlight): Promise<void> {
+export async function reportInterrupted(e: Engine, inFlight: InFlight, cause?: string): Promise<void> {
   e.state.inFlight = null;
   const message = `${inFlight.instrument}.${inFlight.methodName} (step ${inFlight.location.stepIndex}) was running when the run ` +
-    'was interrupted; whether it completed is unknown. Retry runs it again, skip moves on.';
+    `was interrupted${cause ? ` (${cause})` : ''}; whether it completed is unknown. Retry runs it again, skip moves on.`;
   await e.emit({
     type: 'step.finished', instrument: inFlight.instrument, methodName: inFlight.methodName, args: inFlight.args,
     attempt: inFlight.attempt, status: 'interrupted', output: null, context: { ...(e.phase().contexts[inFlight.location.sample] ?? {}) },
-    error: 'interrupted: outcome unknown', ...inFlight.location,
+    error: cause ? `interrupted: ${cause}; outcome unknown` : 'interrupted: outcome unknown', ...inFlight.location,
   });
   await e.hold({ kind: 'interrupted', prompt: e.prompt('interrupted', message) });
 }
