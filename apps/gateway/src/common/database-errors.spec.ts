@@ -6,6 +6,9 @@ const driverError = (message: string, code?: string) => {
   return new DriverException(cause);
 };
 
+/** An error as node-postgres raises it: SQLSTATE in `code`, PostgreSQL's severity. */
+const pgError = (message: string, code: string, severity: string) => Object.assign(new Error(message), { code, severity });
+
 describe('describeDatabaseError', () => {
   it.each([
     ['a refused connection', Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' })],
@@ -18,8 +21,20 @@ describe('describeDatabaseError', () => {
     ['a query the server stopped answering', driverError('select 1 - Query read timeout')],
     ['a query cancelled by statement_timeout', driverError('canceling statement due to statement timeout', '57014')],
     ['an administrator shutdown', driverError('terminating connection due to administrator command', '57P01')],
-  ])('answers 503 for %s', (_what, err) => {
-    expect(describeDatabaseError(err)?.status).toBe(503);
+    ['a crash of another server process', driverError('terminating connection because of crash of another server process', '57P02')],
+    ['a server starting up or shutting down', driverError('the database system is shutting down', '57P03')],
+    ['too many connections', driverError('too many connections for role "x"', '53300')],
+    ['a database that refuses connections (raw, at connect)', pgError('database "x" is not currently accepting connections', '55000', 'FATAL')],
+    ['a database that refuses connections (wrapped)', new DriverException(pgError('database "x" is not currently accepting connections', '55000', 'FATAL'))],
+    ['a connection failure (class 08)', pgError('connection failure', '08006', 'FATAL')],
+    ['a server that rejected the connection (class 08)', pgError('server rejected the connection', '08004', 'FATAL')],
+  ])('answers 503 with Retry-After for %s', (_what, err) => {
+    expect(describeDatabaseError(err)).toMatchObject({ status: 503, retryAfterSeconds: expect.any(Number) });
+  });
+
+  it('leaves 55000 on a statement (the session goes on) to the generic handling', () => {
+    expect(describeDatabaseError(driverError('cannot lock rows', '55000'))).toBeUndefined();
+    expect(describeDatabaseError(pgError('object not in prerequisite state', '55000', 'ERROR'))).toBeUndefined();
   });
 
   it('answers 409 for a unique violation', () => {

@@ -20,10 +20,10 @@ export interface TestGateway {
 
 /**
  * The real gateway in this process, on a fresh migrated database and the real Redis, listening
- * on a free port. Authentication is on, as in production.
+ * on a free port (or on `database`, migrated, when given). Authentication is on, as in production.
  */
-export async function startTestGateway(env: Record<string, string> = {}): Promise<TestGateway> {
-  const db = await createTestDatabase();
+export async function startTestGateway(env: Record<string, string> = {}, database?: TestDatabase): Promise<TestGateway> {
+  const db = database ?? (await createTestDatabase());
   const dataDir = mkdtempSync(join(tmpdir(), 'ivoryos-gw-'));
   const redisUrl = await isolatedRedisUrl();
   const parsed = parseGatewayEnv({ IVORYOS_ENV: 'test', LOG_LEVEL: 'warn', REDIS_URL: redisUrl, IVORYOS_DATA_DIR: dataDir, ...env });
