@@ -232,8 +232,9 @@ export function checkEnvExample(text: string, names: readonly string[]): string[
 }
 
 export function checkDockerfile(df: Dockerfile, expectedBase: string, gatewayCmd: string[]): string[] {
+  const stageNames = new Set(df.stages.map((s) => s.name));
   const problems = df.stages
-    .filter((s) => s.from !== expectedBase)
+    .filter((s) => s.from !== expectedBase && !stageNames.has(s.from))
     .map((s) => `Dockerfile: stage ${s.name ?? '?'} is FROM ${s.from}, expected ${expectedBase}`);
   if (df.stages.length < 2) problems.push('Dockerfile: expected a multi-stage build');
   const build = df.stages.slice(0, -1).flatMap((s) => s.lines).join('\n');

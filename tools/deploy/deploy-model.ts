@@ -165,7 +165,8 @@ export function composeWorkloads(compose: unknown, imageCmd: string[], ourImage:
       image,
       command,
       env,
-      ports: list(svc['ports']).map(composePort).filter((p): p is number => p !== undefined),
+      // `expose`: reached by other services only (replicas behind the proxy cannot share a published port).
+      ports: [...list(svc['ports']), ...list(svc['expose'])].map(composePort).filter((p): p is number => p !== undefined),
       namedPorts: new Map(),
       probes: health['disable'] === true ? [] : urlProbes('healthcheck', words(health['test'])),
       persistentMounts,
@@ -321,20 +322,28 @@ export function parseDockerfile(source: string): Dockerfile {
     .map((l) => l.trim())
     .filter((l) => l !== '' && !l.startsWith('#'));
   const args = new Map<string, string>();
+  const expand = (text: string) => text.replace(/\$\{?(\w+)\}?/g, (_m, a: string) => args.get(a) ?? '');
   const stages: Dockerfile['stages'] = [];
   for (const line of lines) {
     const [instruction, ...rest] = line.split(/\s+/);
     const op = instruction.toUpperCase();
     if (op === 'ARG' && stages.length === 0) {
       const [k, v] = rest.join(' ').split('=');
-      if (v !== undefined) args.set(k, v);
+      if (v !== undefined) args.set(k, expand(v));
     } else if (op === 'FROM') {
-      const image = rest[0].replace(/\$\{?(\w+)\}?/g, (_m, a: string) => args.get(a) ?? '');
       const as = rest.findIndex((w) => w.toUpperCase() === 'AS');
-      stages.push({ from: image, name: as >= 0 ? rest[as + 1] : undefined, lines: [] });
+      stages.push({ from: expand(rest[0]), name: as >= 0 ? rest[as + 1] : undefined, lines: [] });
     } else if (stages.length > 0) stages[stages.length - 1].lines.push(line);
   }
-  const last = stages[stages.length - 1]?.lines ?? [];
+  // The default target is the last stage, with what it inherits from stages it is built FROM.
+  const chain: Dockerfile['stages'] = [];
+  let stage: Dockerfile['stages'][number] | undefined = stages[stages.length - 1];
+  while (stage && chain.length <= stages.length) {
+    chain.unshift(stage);
+    const parent: string = stage.from;
+    stage = stages.find((x) => x.name !== undefined && x.name === parent);
+  }
+  const last = chain.flatMap((s) => s.lines);
   const find = (op: string) => last.filter((l) => l.toUpperCase().startsWith(`${op} `)).map((l) => l.slice(op.length + 1).trim());
   const cmd = find('CMD').pop();
   return {

@@ -13,6 +13,16 @@ export async function migrateUp(clientUrl: string): Promise<string[]> {
   }
 }
 
+/** Names of the migrations not yet applied to the database. */
+export async function pendingMigrations(clientUrl: string): Promise<string[]> {
+  const orm = await MikroORM.init({ ...ormOptions({ clientUrl, poolMax: 1 }) });
+  try {
+    return (await orm.getMigrator().getPendingMigrations()).map((m) => m.name);
+  } finally {
+    await orm.close(true);
+  }
+}
+
 /** True when the entities describe a schema the migrations do not produce (run against a migrated database). */
 export async function schemaDrift(clientUrl: string): Promise<{ drift: boolean; diff: string[] }> {
   const orm = await MikroORM.init({ ...ormOptions({ clientUrl, poolMax: 2 }) });

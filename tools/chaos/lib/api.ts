@@ -38,8 +38,8 @@ export class Api {
     readonly token: string,
   ) {}
 
-  static async login(base: string): Promise<Api> {
-    const res = await request(base, '', 'POST', '/api/auth/login', { username: 'admin', password: 'admin' });
+  static async login(base: string, password = 'admin'): Promise<Api> {
+    const res = await request(base, '', 'POST', '/api/auth/login', { username: 'admin', password });
     const token = (res.body as { accessToken?: string }).accessToken;
     if (!token) throw new Error(`login failed: ${res.status} ${JSON.stringify(res.body)}`);
     return new Api(base, token);

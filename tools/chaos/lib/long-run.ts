@@ -22,7 +22,7 @@ export function longRunRows(base = 0): { a: number; b: number }[] {
  * call once (the call log, of this run only: the lines `ofRun` keeps); the ledger has no hole.
  */
 export async function checkLongRun(
-  s: Scenario, api: Api, agent: AgentProcess, dbUrl: string, runId: string, timeoutMs: number, ofRun: (c: CallLine) => boolean = () => true,
+  s: Scenario, api: Api, agent: Pick<AgentProcess, 'calls'>, dbUrl: string, runId: string, timeoutMs: number, ofRun: (c: CallLine) => boolean = () => true,
 ): Promise<void> {
   const run = await api.untilStatus(runId, ['completed', 'failed', 'stopped', 'waiting'], timeoutMs);
   const lastCall = agent.calls().filter(ofRun).at(-1);

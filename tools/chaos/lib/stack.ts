@@ -290,16 +290,21 @@ export class AgentProcess {
 
   /** Driver calls started so far, oldest first, from the demo deck's own call log (never from our records). */
   calls(): CallLine[] {
-    if (!existsSync(this.callLog)) return [];
-    return readFileSync(this.callLog, 'utf8')
-      .split('\n')
-      .filter((l) => l.trim())
-      .map((l) => {
-        const [at, instrument, method, ...rest] = l.split(' ');
-        const args = JSON.parse(rest.join(' ') || '{}') as Record<string, unknown>;
-        return { at: new Date(at), instrument, method, args, text: callText(instrument, method, args) };
-      });
+    return readCallLog(this.callLog);
   }
+}
+
+/** The demo deck's call log (IVORYOS_SIM_CALL_LOG), oldest first; empty before the first call. */
+export function readCallLog(path: string): CallLine[] {
+  if (!existsSync(path)) return [];
+  return readFileSync(path, 'utf8')
+    .split('\n')
+    .filter((l) => l.trim())
+    .map((l) => {
+      const [at, instrument, method, ...rest] = l.split(' ');
+      const args = JSON.parse(rest.join(' ') || '{}') as Record<string, unknown>;
+      return { at: new Date(at), instrument, method, args, text: callText(instrument, method, args) };
+    });
 }
 
 /** The call-log form of a driver call, keys sorted: steps and log lines compare by it. */

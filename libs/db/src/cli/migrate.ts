@@ -1,4 +1,6 @@
 /* Migration commands: `up` applies pending migrations to IVORYOS_DB_URI / DATABASE_URL;
+   `wait` returns once none is pending (a gateway pod's init container: new code never starts
+   on an old schema while the migration Job runs);
    `create` generates the next migration from the entities (in a scratch database);
    `check` fails when the entities and the migrations disagree. */
 import { MikroORM } from '@mikro-orm/postgresql';
@@ -6,7 +8,7 @@ import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createDatabase, dropDatabase } from '../admin';
 import { redactUrl, withDatabase } from '../database-url';
-import { migrateUp, schemaDrift } from '../migrate';
+import { migrateUp, pendingMigrations, schemaDrift } from '../migrate';
 import { ormOptions } from '../orm-options';
 
 const SOURCE_DIR = join(__dirname, '..', '..', '..', '..', '..', 'libs', 'db', 'src', 'migrations');
@@ -35,11 +37,33 @@ function writeIndex(): void {
   writeFileSync(join(SOURCE_DIR, 'index.ts'), lines.join('\n'));
 }
 
+function targetUrl(): string {
+  const url = process.env.IVORYOS_DB_URI ?? process.env.DATABASE_URL;
+  if (!url) throw new Error('Set IVORYOS_DB_URI or DATABASE_URL to the database to migrate.');
+  return url;
+}
+
+/** Polls until no migration is pending; unreachable databases count as "not yet". */
+async function waitForMigrations(url: string, timeoutS: number): Promise<void> {
+  const deadline = Date.now() + timeoutS * 1000;
+  for (;;) {
+    const pending = await pendingMigrations(url).catch((err: unknown) => [`(database not reachable: ${String(err)})`]);
+    if (pending.length === 0) {
+      console.log(`Schema of ${redactUrl(url)} is up to date.`);
+      return;
+    }
+    if (Date.now() > deadline) throw new Error(`Still pending after ${timeoutS} s: ${pending.join(', ')}`);
+    console.log(`Waiting for the migration job: pending ${pending.join(', ')}`);
+    await new Promise((r) => setTimeout(r, 5000));
+  }
+}
+
 async function main(): Promise<void> {
   const cmd = process.argv[2];
-  if (cmd === 'up') {
-    const url = process.env.IVORYOS_DB_URI ?? process.env.DATABASE_URL;
-    if (!url) throw new Error('Set IVORYOS_DB_URI or DATABASE_URL to the database to migrate.');
+  if (cmd === 'wait') {
+    await waitForMigrations(targetUrl(), Number(process.argv[3] ?? 600));
+  } else if (cmd === 'up') {
+    const url = targetUrl();
     const applied = await migrateUp(url);
     console.log(`Migrated ${redactUrl(url)}: ${applied.length ? applied.join(', ') : 'already up to date'}`);
   } else if (cmd === 'create') {
@@ -61,7 +85,7 @@ async function main(): Promise<void> {
       process.exitCode = 1;
     } else console.log('Entities and migrations agree.');
   } else {
-    console.error('usage: migrate up|create|check');
+    console.error('usage: migrate up|wait [timeout-s]|create|check');
     process.exitCode = 2;
   }
 }

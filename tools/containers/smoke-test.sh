@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# `npm run test:containers`: builds the images on local Debian bases and runs docker-compose.yml
+# under podman-compose (PostgreSQL, Redis, migrations, two gateway replicas behind haproxy, the
+# demo agent), then smoke.ts: sign in, run a workflow, kill a gateway container mid-run, check
+# the records. Everything it starts is removed at the end (KEEP=1 keeps the stack for a look).
+# Never part of `npm test`: it needs podman, root and several minutes.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+# shellcheck source=tools/containers/common.sh
+. tools/containers/common.sh
+t0=$(date +%s)
+step() { echo "── [$(($(date +%s) - t0)) s] $*"; }
+
+step "base images"
+tools/containers/make-bases.sh
+step "app images"
+tools/containers/build.sh
+step "host build (the smoke client runs from dist/)"
+[ -f dist/tools/containers/smoke.js ] && [ "${REBUILD:-0}" != 1 ] || npm run build >/dev/null
+
+free_port() { node -e "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})"; }
+secret() { node -e "console.log(require('crypto').randomBytes(18).toString('hex'))"; }
+export POSTGRES_PASSWORD="$(secret)" REDIS_PASSWORD="$(secret)" IVORYOS_ADMIN_PASSWORD="$(secret)" IVORYOS_JWT_SECRET="$(secret)"
+export IVORYOS_HTTP_PORT="$(free_port)" IVORYOS_SMOKE_PG_PORT="$(free_port)" LOG_LEVEL=warn
+export IVORYOS_SMOKE_CALLS_DIR="$(mktemp -d /tmp/ivoryos-smoke-calls.XXXXXX)"
+chmod 777 "$IVORYOS_SMOKE_CALLS_DIR"
+project=ivoryos-smoke
+compose="podman-compose --podman-path podman -p $project -f docker-compose.yml -f tools/containers/compose.podman.yml"
+
+cleanup() {
+  code=$?
+  if [ "${KEEP:-0}" = 1 ]; then echo "KEEP=1: stack left running ($compose)"; exit $code; fi
+  if [ $code -ne 0 ]; then
+    for c in $($PODMAN ps -a --filter "label=io.podman.compose.project=$project" --format '{{.Names}}'); do
+      echo "┆ last lines of $c:"; $PODMAN logs --tail 15 "$c" 2>&1 | sed 's/^/┆   /'
+    done
+  fi
+  $compose down -v >/dev/null 2>&1 || true
+  $PODMAN volume ls -q | grep "^${project}_" | xargs -r $PODMAN volume rm -f >/dev/null 2>&1 || true
+  rm -rf "$IVORYOS_SMOKE_CALLS_DIR"
+  echo "── smoke test $([ $code -eq 0 ] && echo passed || echo FAILED) in $(($(date +%s) - t0)) s"
+  exit $code
+}
+trap cleanup EXIT
+$compose down -v >/dev/null 2>&1 || true
+
+# podman-compose 1.0 ignores depends_on conditions, so the order is kept here.
+step "PostgreSQL and Redis"
+$compose up -d --no-build postgres redis >/dev/null
+for _ in $(seq 1 60); do
+  $PODMAN exec "${project}_postgres_1" pg_isready -q -h 127.0.0.1 -U ivoryos 2>/dev/null \
+    && $PODMAN exec -e REDISCLI_AUTH="$REDIS_PASSWORD" "${project}_redis_1" redis-cli ping 2>/dev/null | grep -q PONG && break
+  sleep 1
+done
+step "migrations"
+$compose up -d --no-build migrate >/dev/null
+code=$($PODMAN wait "${project}_migrate_1")
+$PODMAN logs "${project}_migrate_1" | tail -2
+[ "$code" = 0 ] || { echo "migrations failed ($code)"; exit 1; }
+step "gateways, proxy, agent"
+$compose up -d --no-build gateway proxy agent-abstract-sdl >/dev/null
+$PODMAN ps --filter "label=io.podman.compose.project=$project" --format '{{.Names}}  {{.Image}}  {{.Status}}'
+
+step "scenario"
+SMOKE_BASE_URL="http://127.0.0.1:$IVORYOS_HTTP_PORT" \
+SMOKE_PG_URL="postgresql://ivoryos:$POSTGRES_PASSWORD@127.0.0.1:$IVORYOS_SMOKE_PG_PORT/ivoryos" \
+SMOKE_CALL_LOG="$IVORYOS_SMOKE_CALLS_DIR/calls.log" \
+SMOKE_PODMAN="$PODMAN" SMOKE_COMPOSE="$compose" SMOKE_KILL_CONTAINER="${project}_gateway_1" \
+  node dist/tools/containers/smoke.js
