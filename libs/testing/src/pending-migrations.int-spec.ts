@@ -7,7 +7,7 @@ import { TEST_PG_URL } from './database';
 const CLI = join(__dirname, '..', '..', '..', 'dist', 'libs', 'db', 'src', 'cli', 'migrate.js');
 
 function migrateCli(args: string[], url: string) {
-  const env = { ...process.env, DATABASE_URL: url };
+  const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: url };
   delete env.IVORYOS_DB_URI;
   return spawnSync(process.execPath, [CLI, ...args], { env, encoding: 'utf8' });
 }
