@@ -89,4 +89,35 @@ describe('workflow validation and rendering endpoints', () => {
     expect((await api.post('/api/workflows/validate').send({}).expect(400)).body.errors[0].path).toBe('workflow');
     expect((await api.post('/api/workflows/validate').send({ workflow: { script_dict: { prep: [], script: 'x', cleanup: [] } } }).expect(400)).body.errors[0].path).toBe('workflow.script_dict.script');
   });
+
+  it("accepts the whole document an editor holds (IvoryOS's own keys), as import does, and names problems by path", async () => {
+    const file = JSON.parse(readFileSync(join(__dirname, 'fixtures', 'ivoryos-example.json'), 'utf8')) as Record<string, unknown>;
+    const whole = {
+      ...file, author: 'someone', status: 'editing', editing_type: 'prep', description: 'from the editor', registered: false,
+      return_values: ['x'], uuid: null, time_created: '2024-08-23 13:08:24', last_modified: '2024-10-21 19:38:26',
+      python_script: 'def example():\n    pass\n', a_key_from_a_newer_ivoryos: { nested: [1] },
+    };
+    // The draft check says what the check of the same document, imported, says.
+    const saved = (await api.post('/api/workflows/import?name=whole_doc').send(whole).expect(201)).body;
+    const ofSaved = (await api.post('/api/workflows/whole_doc/validate').send({}).expect(200)).body;
+    expect(ofSaved.deck).toBe('abstract_sdl');
+    expect((await api.post('/api/workflows/validate').send({ workflow: whole }).expect(200)).body).toEqual(ofSaved);
+    // The document as read back from the store is also an editor's document.
+    expect((await api.post('/api/workflows/validate').send({ workflow: saved }).expect(200)).body).toEqual(ofSaved);
+    // script_dict as text (older IvoryOS files) is read too.
+    const asText = { ...whole, script_dict: JSON.stringify(file.script_dict) };
+    expect((await api.post('/api/workflows/validate').send({ workflow: asText }).expect(200)).body).toEqual(ofSaved);
+    const rendered = (await api.post('/api/workflows/render').send({ workflow: { ...whole, name: 'whole_doc' } }).expect(200)).body;
+    expect(rendered.code).toBe((await api.get('/api/workflows/whole_doc/code').expect(200)).body.code);
+
+    const wrong = { ...whole, status: 'done', editing_type: 'main', script_dict: { prep: [], cleanup: [], script: [{ id: 'one', instrument: 'deck.sdl' }] } };
+    const refused = (await api.post('/api/workflows/validate').send({ workflow: wrong }).expect(400)).body;
+    const paths = refused.errors.map((e: { path: string }) => e.path);
+    expect(paths).toEqual(expect.arrayContaining(['workflow.status', 'workflow.editing_type']));
+    expect(paths.some((p: string) => p.startsWith('workflow.script_dict.script[0]'))).toBe(true);
+    expect((await api.post('/api/workflows/render').send({ workflow: { ...whole, script_dict: '{' } }).expect(400)).body.errors).toEqual([
+      { path: 'workflow.script_dict', message: 'script_dict is text that is not valid JSON' },
+    ]);
+    expect((await api.post('/api/workflows/validate').send({ workflow: [] }).expect(400)).body.errors[0].path).toBe('workflow');
+  });
 });

@@ -1,10 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import type { DeckSchema, ScriptDict, WorkflowDocument } from '@ivoryos/contracts';
+import type { DeckSchema } from '@ivoryos/contracts';
 import { offeredRunModes, renderWorkflow, validateWorkflow } from '@ivoryos/workflow';
 import { DecksService } from '../decks/decks.service';
 import type { CodeResponse, ValidationResponse } from './dto/workflow-check.dto';
-
-type Checkable = Pick<WorkflowDocument, 'script_dict'> & Partial<Pick<WorkflowDocument, 'name' | 'deck'>>;
+import type { Checkable } from './workflow-draft';
 
 /** Validation against a deck's registered schema, and the readable TypeScript rendering. */
 @Injectable()
@@ -30,8 +29,4 @@ export class WorkflowChecksService {
     const deck = explicit ? await this.decks.find(explicit) : own ? await this.decks.findOptional(own) : null;
     return deck?.schema ? { deck: deck.name, schema: deck.schema } : { deck: null };
   }
-}
-
-export function asCheckable(draft: { name?: string; deck?: string; script_dict: unknown }): Checkable {
-  return { name: draft.name, deck: draft.deck ?? null, script_dict: JSON.parse(JSON.stringify(draft.script_dict)) as ScriptDict };
 }

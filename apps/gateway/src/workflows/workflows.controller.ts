@@ -17,7 +17,8 @@ import { RegisterDto, WorkflowBodyDto, WorkflowNameDto } from './dto/workflow-bo
 import { WorkflowQueryDto } from './dto/workflow-query.dto';
 import { WorkflowListResponse, WorkflowResponse } from './dto/workflow-response.dto';
 import { WorkflowsService } from './workflows.service';
-import { asCheckable, WorkflowChecksService } from './workflow-checks.service';
+import { WorkflowChecksService } from './workflow-checks.service';
+import { parseDraft, type Checkable } from './workflow-draft';
 import { CodeResponse, DeckChoiceDto, DraftCheckDto, ValidationResponse } from './dto/workflow-check.dto';
 import { checkBodyDeck } from './workflow-scope';
 
@@ -66,18 +67,20 @@ export class WorkflowsController {
   @HttpCode(HttpStatus.OK)
   @ApiOperation({ summary: 'Check an unsaved workflow (as an editor types) against a deck; every problem at once' })
   @ApiOkResponse({ type: ValidationResponse })
-  validateDraft(@Body() body: DraftCheckDto, @CurrentActor() actor: AuthActor): Promise<ValidationResponse> {
-    checkDraftDecks(body, actor.deck);
-    return this.checks.validate(asCheckable(body.workflow), body.deck);
+  async validateDraft(@Body() body: DraftCheckDto, @CurrentActor() actor: AuthActor): Promise<ValidationResponse> {
+    const draft = await parseDraft(body.workflow);
+    checkDraftDecks(body.deck, draft, actor.deck);
+    return this.checks.validate(draft, body.deck);
   }
 
   @Post('render')
   @HttpCode(HttpStatus.OK)
   @ApiOperation({ summary: 'Render an unsaved workflow as readable TypeScript' })
   @ApiOkResponse({ type: CodeResponse })
-  renderDraft(@Body() body: DraftCheckDto, @CurrentActor() actor: AuthActor): Promise<CodeResponse> {
-    checkDraftDecks(body, actor.deck);
-    return this.checks.render(asCheckable(body.workflow), body.deck);
+  async renderDraft(@Body() body: DraftCheckDto, @CurrentActor() actor: AuthActor): Promise<CodeResponse> {
+    const draft = await parseDraft(body.workflow);
+    checkDraftDecks(body.deck, draft, actor.deck);
+    return this.checks.render(draft, body.deck);
   }
 
   @Get(':name')
@@ -158,9 +161,9 @@ export class WorkflowsController {
 }
 
 /** A draft is checked against `deck`, or else its own deck: neither may be another deck than the key's. */
-function checkDraftDecks(body: DraftCheckDto, scope: string | undefined): void {
-  checkBodyDeck(scope, 'deck', body.deck, false);
-  checkBodyDeck(scope, 'workflow.deck', body.workflow.deck, false);
+function checkDraftDecks(deck: string | undefined, draft: Checkable, scope: string | undefined): void {
+  checkBodyDeck(scope, 'deck', deck, false);
+  checkBodyDeck(scope, 'workflow.deck', draft.deck, false);
 }
 
 function parseUpload(file: Express.Multer.File): unknown {
