@@ -1,6 +1,6 @@
 import type { JsonValue } from '@ivoryos/contracts';
 import {
-  EXPRESSION_LIMITS, ExpressionEvalError, type ArithOp, type CompareOp, type CompiledExpression, type Expr, type ExpressionFunction,
+  EXPRESSION_LIMITS, ExpressionEvalError, ExpressionLimitError, type ArithOp, type CompareOp, type CompiledExpression, type Expr, type ExpressionFunction,
 } from './expression-types';
 import { isNumeric, pyEquals, pyTypeName, truthy } from './python-values';
 
@@ -10,20 +10,24 @@ function fail(message: string): never {
   throw new ExpressionEvalError(message);
 }
 
+function overLimit(message: string): never {
+  throw new ExpressionLimitError(message);
+}
+
 function operandTypes(op: string, a: JsonValue, b: JsonValue): never {
   return fail(`unsupported operand type(s) for ${op}: '${pyTypeName(a)}' and '${pyTypeName(b)}'`);
 }
 
 function checked(value: number): number {
   if (Number.isNaN(value)) fail('math domain error');
-  if (!Number.isFinite(value)) fail('numeric result out of range');
+  if (!Number.isFinite(value)) overLimit('numeric result out of range');
   return value;
 }
 
 function repeat(seq: string | JsonValue[], times: number): string | JsonValue[] {
   if (!Number.isInteger(times)) fail(`can't multiply sequence by non-int of type 'float'`);
   const n = Math.max(0, times);
-  if (seq.length * n > EXPRESSION_LIMITS.maxSize) fail(`result longer than ${EXPRESSION_LIMITS.maxSize}`);
+  if (seq.length * n > EXPRESSION_LIMITS.maxSize) overLimit(`result longer than ${EXPRESSION_LIMITS.maxSize}`);
   if (typeof seq === 'string') return seq.repeat(n);
   const out: JsonValue[] = [];
   for (let i = 0; i < n; i++) out.push(...seq);
@@ -33,11 +37,11 @@ function repeat(seq: string | JsonValue[], times: number): string | JsonValue[] 
 function arith(op: ArithOp, a: JsonValue, b: JsonValue): JsonValue {
   if (op === '+') {
     if (typeof a === 'string' && typeof b === 'string') {
-      if (a.length + b.length > EXPRESSION_LIMITS.maxSize) fail(`result longer than ${EXPRESSION_LIMITS.maxSize}`);
+      if (a.length + b.length > EXPRESSION_LIMITS.maxSize) overLimit(`result longer than ${EXPRESSION_LIMITS.maxSize}`);
       return a + b;
     }
     if (Array.isArray(a) && Array.isArray(b)) {
-      if (a.length + b.length > EXPRESSION_LIMITS.maxSize) fail(`result longer than ${EXPRESSION_LIMITS.maxSize}`);
+      if (a.length + b.length > EXPRESSION_LIMITS.maxSize) overLimit(`result longer than ${EXPRESSION_LIMITS.maxSize}`);
       return [...a, ...b];
     }
   }
@@ -63,7 +67,7 @@ function arith(op: ArithOp, a: JsonValue, b: JsonValue): JsonValue {
       // Python's result takes the divisor's sign: -7 % 3 == 2.
       return checked(((x % y) + y) % y);
     case '**':
-      if (Math.abs(y) > EXPRESSION_LIMITS.maxExponent) fail(`exponent ${y} is larger than ${EXPRESSION_LIMITS.maxExponent}`);
+      if (Math.abs(y) > EXPRESSION_LIMITS.maxExponent) overLimit(`exponent ${y} is larger than ${EXPRESSION_LIMITS.maxExponent}`);
       if (x === 0 && y < 0) fail('0.0 cannot be raised to a negative power');
       if (x < 0 && !Number.isInteger(y)) fail('math domain error (negative number to a fractional power)');
       return checked(x ** y);
@@ -183,6 +187,11 @@ function evaluate(e: Expr, vars: Readonly<Record<string, JsonValue>>, depth: num
     case 'call':
       return call(e.fn, e.args.map((a) => evaluate(a, vars, depth + 1)));
   }
+}
+
+/** Evaluates one node and everything under it; for constant folding, with no variables. */
+export function evaluateNode(e: Expr, variables: Readonly<Record<string, JsonValue>>): JsonValue {
+  return evaluate(e, variables, 0);
 }
 
 /** Evaluates against the variables of one sample. Throws {@link ExpressionEvalError}. */

@@ -44,5 +44,10 @@ export class ExpressionSyntaxError extends Error {
 
 /** Evaluation failed (unknown name, wrong operand types, division by zero, limits). */
 export class ExpressionEvalError extends Error {
-  override readonly name = 'ExpressionEvalError';
+  override readonly name: string = 'ExpressionEvalError';
+}
+
+/** Evaluation went past {@link EXPRESSION_LIMITS}; from constants alone, a validation error. */
+export class ExpressionLimitError extends ExpressionEvalError {
+  override readonly name = 'ExpressionLimitError';
 }

@@ -1,4 +1,5 @@
 import type jsep from 'jsep';
+import { checkConstantLimits } from './expression-fold';
 import { PY_COMPARE, parsePythonSyntax } from './expression-grammar';
 import {
   EXPRESSION_FUNCTIONS, EXPRESSION_LIMITS, ExpressionSyntaxError, type ArithOp, type CompareOp, type CompiledExpression,
@@ -61,15 +62,6 @@ function toName(raw: string): Expr {
   return { type: 'name', name, hash };
 }
 
-function literalExponent(e: Expr): number | null {
-  if (e.type === 'literal' && typeof e.value === 'number') return e.value;
-  if (e.type === 'unary' && e.op !== 'not') {
-    const inner = literalExponent(e.operand);
-    return inner === null ? null : Math.abs(inner);
-  }
-  return null;
-}
-
 function toExpr(node: jsep.Expression, depth: number): Expr {
   if (depth > EXPRESSION_LIMITS.maxDepth) syntax(`expression is nested more than ${EXPRESSION_LIMITS.maxDepth} levels deep`);
   switch (node.type) {
@@ -94,10 +86,6 @@ function toExpr(node: jsep.Expression, depth: number): Expr {
       const right = toExpr(field(node, 'right', isNode), depth + 1);
       if (op === 'and' || op === 'or') return { type: 'logic', op, left, right };
       if (!ARITH_OPS.has(op)) return syntax(`unsupported operator '${op}'`);
-      const exponent = op === '**' ? literalExponent(right) : null;
-      if (exponent !== null && Math.abs(exponent) > EXPRESSION_LIMITS.maxExponent) {
-        syntax(`exponent ${exponent} is larger than ${EXPRESSION_LIMITS.maxExponent}`);
-      }
       return { type: 'arith', op: op as ArithOp, left, right };
     }
     case PY_COMPARE: {
@@ -162,6 +150,7 @@ export function compileExpression(source: string): CompiledExpression {
     return syntax(error instanceof Error ? error.message : String(error));
   }
   const ast = toExpr(node, 0);
+  checkConstantLimits(ast);
   const names: NameRef[] = [];
   collectNames(ast, names);
   return { source, ast, names };
