@@ -55,6 +55,9 @@ export interface AgentHandle {
   stop(): Promise<void>;
 }
 
+/** How long a start waits for the journal's unsent run events to reach Redis before loading the deck. */
+const PENDING_BEFORE_LOAD_MS = 3000;
+
 /** Starts a deck agent in this process. Redis may be down: the agent connects when it can. */
 export async function startAgent(options: StartAgentOptions): Promise<AgentHandle> {
   const began = performance.now();
@@ -63,36 +66,52 @@ export async function startAgent(options: StartAgentOptions): Promise<AgentHandl
   const logger = options.logger ?? createLogger(deck, env.LOG_LEVEL);
 
   markAgentPresent();
-  // A Python deck's driver output goes to this log and, during a run's step, to the run's log.
-  const runLog: { to?: (level: 'debug' | 'info' | 'warn' | 'error', text: string) => void } = {};
-  const python = !options.exports && isPythonDeck(settings.deckFile)
-    ? await startPythonDeck(settings, options.python ?? {}, logger, (out) => runLog.to?.(out.level, out.logger ? `[${out.logger}] ${out.text}` : out.text))
-    : null;
-  const exports = python ? {} : options.exports ?? loadDeck(settings.deckFile);
-  const schema = python ? python.schema : introspectDeck({ deckName: deck, file: settings.deckFile, exports, log: (message) => logger.info(message) });
-  const pseudoDeck = writePseudoDeck(env.IVORYOS_DATA_DIR, schema);
-
   const journal = Journal.open(env.IVORYOS_DATA_DIR, deck, { fsync: env.IVORYOS_JOURNAL_FSYNC });
   for (const bad of journal.unreadable) logger.warn({ journal: journal.file, ...bad }, 'unreadable journal line skipped');
   for (const start of journal.unfinished()) {
     logger.warn({ callId: start.callId, instrument: start.instrument, action: start.action, startedAt: start.at }, 'call was interrupted by the last stop; outcome unknown');
   }
-
-  const lock = new HardwareLock();
-  const invoker = python ?? createInvoker(exports, schema);
-  const info = agentInfo(new Date());
   // Every connection signs in as the deck's Redis user, which reaches only this deck's keys.
   const credential = resolveDeckCredential(deck, env);
   const auth = redisCredentialOptions(credential);
   const redisUrl = redisUrlFor(env.REDIS_URL, credential);
+  // Run events fail fast while Redis is away (they wait in the journal).
+  const outboxConnection = createRedis(redisUrl, 'outbox', logger, { ...auth, enableOfflineQueue: false });
+  const outbox = new Outbox(outboxConnection, deck, journal, logger);
+  outbox.start();
+  // What the last process journaled and never sent (a kill -9 between a step's end and its XADD) goes
+  // out before the deck loads: loading and introspecting are synchronous and can take many seconds
+  // (a busy machine, a deck that homes its hardware on import), and no timer runs meanwhile.
+  await outbox.sendPending(PENDING_BEFORE_LOAD_MS);
+
+  // A Python deck's driver output goes to this log and, during a run's step, to the run's log.
+  const runLog: { to?: (level: 'debug' | 'info' | 'warn' | 'error', text: string) => void } = {};
+  let python: PythonDeck | null;
+  let exports: object;
+  let schema: DeckSchema;
+  try {
+    python = !options.exports && isPythonDeck(settings.deckFile)
+      ? await startPythonDeck(settings, options.python ?? {}, logger, (out) => runLog.to?.(out.level, out.logger ? `[${out.logger}] ${out.text}` : out.text))
+      : null;
+    exports = python ? {} : options.exports ?? loadDeck(settings.deckFile);
+    schema = python ? python.schema : introspectDeck({ deckName: deck, file: settings.deckFile, exports, log: (message) => logger.info(message) });
+  } catch (err) {
+    outbox.stop();
+    journal.close();
+    await closeRedis(outboxConnection);
+    throw err;
+  }
+  const pseudoDeck = writePseudoDeck(env.IVORYOS_DATA_DIR, schema);
+
+  const lock = new HardwareLock();
+  const invoker = python ?? createInvoker(exports, schema);
+  const info = agentInfo(new Date());
   // Heartbeats must not queue while Redis is away; the worker's connection must never give up on a command.
   const publisher = createRedis(redisUrl, 'publisher', logger, { ...auth, enableOfflineQueue: false });
   const workerConnection = createRedis(redisUrl, 'worker', logger, { ...auth, maxRetriesPerRequest: null });
-  // Run events fail fast while Redis is away (they wait in the journal); commands are read with XREAD BLOCK.
-  const outboxConnection = createRedis(redisUrl, 'outbox', logger, { ...auth, enableOfflineQueue: false });
+  // Commands are read with XREAD BLOCK.
   const commandConnection = createRedis(redisUrl, 'commands', logger, { ...auth, maxRetriesPerRequest: null });
 
-  const outbox = new Outbox(outboxConnection, deck, journal, logger);
   const supervisor = new RunSupervisor({
     deck, schema, journal, lock, invoker, logger,
     onJournaled: () => outbox.notify(),
@@ -101,7 +120,6 @@ export async function startAgent(options: StartAgentOptions): Promise<AgentHandl
   runLog.to = (level, text) => void supervisor.logDriverOutput(level, text);
   const recovered = supervisor.recover();
   if (recovered.length) logger.info({ runs: recovered }, 'runs from the journal continue');
-  outbox.start();
   const commands = new CommandReader(commandConnection, deck, journal, (id, text) => supervisor.handleCommand(id, text), logger);
   commands.start();
 

@@ -87,6 +87,27 @@ export class Outbox {
     return n;
   }
 
+  /**
+   * At start, before the deck loads: sends what the journal holds and Redis does not, for at most `ms`,
+   * giving up at once when Redis cannot be reached (the events then go once it can).
+   */
+  async sendPending(ms: number): Promise<void> {
+    let unreachable = false;
+    const onError = (): void => {
+      unreachable = true;
+    };
+    this.redis.once('error', onError);
+    try {
+      const deadline = Date.now() + ms;
+      while (this.unsent() > 0 && !unreachable && Date.now() < deadline) {
+        this.kick();
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    } finally {
+      this.redis.off('error', onError);
+    }
+  }
+
   /** At shutdown: sends what is unsent for at most `ms`. The rest goes after the next start. */
   async flush(ms: number): Promise<boolean> {
     const deadline = Date.now() + ms;

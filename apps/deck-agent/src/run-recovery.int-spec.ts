@@ -1,6 +1,7 @@
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { EventEnvelope, JsonValue, WorkflowDocument } from '@ivoryos/contracts';
-import { assertBuilt, PrivateRedis, waitFor } from './testing/agent-harness';
+import { AgentProcess, assertBuilt, PrivateRedis, waitFor } from './testing/agent-harness';
 import { expectContiguous, ofType, RunRig, step, stepRows, workflow } from './testing/run-rig';
 
 // Agents are killed and started again; each start takes about a second.
@@ -95,6 +96,37 @@ describe('restart after kill -9', () => {
     await r.waitForStatus(job.runId, 'completed');
     expectContiguous(await r.events(job.runId));
     expect(r.callLog()).toEqual([noopLine(1), noopLine(4)]);
+  });
+
+  it('sends what the killed process journaled and may not have sent before it loads the deck again, however long that takes', async () => {
+    // chaos agent-kill-mid-call on a loaded machine: the kill came between a step's end being journaled
+    // and its XADD, and the restarted agent sent it only after loading and introspecting the deck
+    // (synchronous, no timer runs), which took longer than the scenario waited: the step stayed running.
+    const r = rig();
+    const first = await r.start();
+    const equilibrate = 'sdl equilibrate {"temp":31,"duration":1}';
+    const job = await r.accept(r.job(workflow([noop(1), step('deck.sdl', 'equilibrate', { temp: 31, duration: 1 }), noop(2)])));
+    await waitFor('equilibrate to start', () => r.callLog().includes(equilibrate));
+    first.kill('SIGKILL');
+    await first.exited;
+    const journaled = r.journaledEvents(job.runId).map((e) => e.seq);
+    expect(journaled.length).toBeGreaterThanOrEqual(4);
+    const sentBefore = (await r.sent(job.runId)).length;
+
+    // A deck whose import blocks for a minute, as a deck homing its hardware on import does.
+    const slowDeck = join(r.tmp, 'slow-deck.js');
+    writeFileSync(slowDeck, 'Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 60000);\nmodule.exports = {};\n');
+    const second = new AgentProcess({ deck: r.deck, dataDir: r.dataDir, redisUrl: r.redisUrl, deckFile: slowDeck, env: { IVORYOS_SIM_CALL_LOG: r.calls } });
+    r.agents.push(second);
+    // No gateway confirmed anything, so every journaled event is unconfirmed and goes again.
+    const again = await waitFor('every journaled event sent again by the restarted agent', async () => {
+      const seqs = (await r.sent(job.runId)).slice(sentBefore).map((e) => e.seq);
+      return journaled.every((seq) => seqs.includes(seq)) ? seqs : undefined;
+    }, 20_000);
+    expect([...new Set(again)].sort((a, b) => a - b)).toEqual(journaled);
+    expect(second.running).toBe(true);
+    expect(second.logs().some((l) => l.msg === 'agent started')).toBe(false); // still inside the deck's import
+    expect(r.count(equilibrate)).toBe(1);
   });
 
   it('starts from the gateway checkpoint in the job when the journal knows nothing of the run', async () => {

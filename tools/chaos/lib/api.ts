@@ -96,6 +96,14 @@ export class Api {
     }, timeoutMs, 100);
   }
 
+  /** Waits until the deck's registered agent is process `pid` (a restarted agent has loaded its deck and registered). */
+  untilAgent(deck: string, pid: number, timeoutMs: number): Promise<true> {
+    return waitFor(`deck ${deck} registered by agent pid ${pid}`, async () => {
+      const res = await this.get<{ agent?: { pid: number } | null }>(`/api/decks/${deck}`);
+      return res.body.agent?.pid === pid ? true : undefined;
+    }, timeoutMs, 100);
+  }
+
   untilDeck(deck: string, online: boolean, timeoutMs: number): Promise<true> {
     return waitFor(`deck ${deck} ${online ? 'online' : 'offline'} in GET /api/decks`, async () => ((await this.deckOnline(deck)) === online ? true : undefined), timeoutMs, 100);
   }

@@ -272,6 +272,10 @@ export class AgentProcess {
     return this.proc.running;
   }
 
+  get pid(): number | undefined {
+    return this.proc.pid;
+  }
+
   get exited(): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
     return this.proc.exited;
   }
