@@ -10,6 +10,7 @@ import { hopTimingMiddleware } from './common/hop-timing';
 import { createValidationPipe } from './common/validation';
 import type { GatewayConfig } from './config/gateway-config';
 import { buildOpenApi, serveDocs } from './docs/openapi';
+import { mountQueueBoard } from './queue-board/mount-queue-board';
 
 /** The gateway, configured but not listening: used by main and by the end-to-end tests. */
 export async function createGatewayApp(config: GatewayConfig): Promise<NestExpressApplication> {
@@ -28,6 +29,7 @@ export async function createGatewayApp(config: GatewayConfig): Promise<NestExpre
   app.enableCors({ origin: origins.length ? origins : false, credentials: true });
   app.use(cookieParser());
   installBodyParsing(app, config.env.IVORYOS_BODY_LIMIT);
+  mountQueueBoard(app);
   // IvoryOS's own paths stay as they are, so its generated proxy files work unchanged.
   app.setGlobalPrefix('api', { exclude: [{ path: 'ivoryos', method: RequestMethod.ALL }, { path: 'ivoryos/{*path}', method: RequestMethod.ALL }] });
   app.useGlobalPipes(createValidationPipe());

@@ -13,6 +13,7 @@ import { DatabaseModule } from './database/database.module';
 import { DeckCredentialsModule } from './deck-credentials/deck-credentials.module';
 import { DecksModule } from './decks/decks.module';
 import { HealthModule } from './health/health.module';
+import { QueueBoardModule } from './queue-board/queue-board.module';
 import { RedisModule } from './redis/redis.module';
 import { RunsModule } from './runs/runs.module';
 import { WorkflowsModule } from './workflows/workflows.module';
@@ -57,6 +58,7 @@ export class AppModule {
         CompatModule,
         WorkflowsModule,
         RunsModule,
+        QueueBoardModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: AllExceptionsFilter }],
     };

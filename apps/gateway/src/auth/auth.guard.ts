@@ -44,16 +44,24 @@ export class AuthGuard implements CanActivate {
   }
 
   private authenticate(req: RequestWithActor): Promise<AuthActor> {
-    const header = req.headers.authorization;
-    if (header !== undefined) {
-      const token = bearerToken(header);
-      if (!token) throw new Unauthenticated('The Authorization header must be "Bearer <access token or API key>"');
-      return looksLikeApiKey(token) ? this.keys.actorForKey(token) : this.auth.actorForToken(token, 'access');
-    }
-    const session = (req.cookies as Record<string, unknown> | undefined)?.[SESSION_COOKIE];
-    if (typeof session === 'string' && session) return this.auth.actorForToken(session, 'session');
-    throw new Unauthenticated('Sign in: send "Authorization: Bearer <access token or API key>" or the session cookie');
+    return authenticateRequest(req, this.auth, this.keys);
   }
+}
+
+/**
+ * Who sent the request: a bearer access token, an API key or the session cookie; throws
+ * Unauthenticated otherwise. Shared with what Express serves outside Nest's routes (/ops/queues).
+ */
+export async function authenticateRequest(req: RequestWithActor, auth: AuthService, keys: ApiKeysService): Promise<AuthActor> {
+  const header = req.headers.authorization;
+  if (header !== undefined) {
+    const token = bearerToken(header);
+    if (!token) throw new Unauthenticated('The Authorization header must be "Bearer <access token or API key>"');
+    return looksLikeApiKey(token) ? keys.actorForKey(token) : auth.actorForToken(token, 'access');
+  }
+  const session = (req.cookies as Record<string, unknown> | undefined)?.[SESSION_COOKIE];
+  if (typeof session === 'string' && session) return auth.actorForToken(session, 'session');
+  throw new Unauthenticated('Sign in: send "Authorization: Bearer <access token or API key>" or the session cookie');
 }
 
 /** The token of an `Authorization: Bearer <token>` header, as the guard reads it; undefined otherwise. */
