@@ -17,6 +17,8 @@ export default [
             // contracts is the leaf everything shares: it depends on nothing of ours
             { sourceTag: 'type:contracts', onlyDependOnLibsWithTags: [] },
             { sourceTag: 'type:engine', onlyDependOnLibsWithTags: ['type:contracts'] },
+            // the optimizer is pure maths: suggest(config, trials, seed) needs nothing of ours
+            { sourceTag: 'lib:optimizer', onlyDependOnLibsWithTags: [] },
             { sourceTag: 'type:data', onlyDependOnLibsWithTags: ['type:contracts'] },
             { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:contracts', 'type:data'] },
             { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:contracts', 'type:engine', 'type:data', 'type:testing'] },
