@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import type { Worker } from 'bullmq';
-import { jobNames, type DeckSchema } from '@ivoryos/contracts';
+import { jobNames, parseDeckCommand, type DeckSchema } from '@ivoryos/contracts';
 import { introspectDeck } from '@ivoryos/introspection';
 import { redisCredentialOptions, redisUrlFor, resolveDeckCredential } from './deck-credential';
 import { startDeckWorker } from './deck-worker';
@@ -23,6 +23,7 @@ import { agentInfo, errorText, Registration } from './registration';
 import { CommandReader } from './runs/command-reader';
 import { createRunAcceptProcessor } from './runs/run-accept';
 import { RunSupervisor } from './runs/run-supervisor';
+import { handleDeckCommand } from './python/deck-commands';
 import { callSafeState } from './safe-state';
 import { redactUrl, resolveSettings, type AgentSettings, type SettingOverrides } from './settings';
 
@@ -120,7 +121,13 @@ export async function startAgent(options: StartAgentOptions): Promise<AgentHandl
   runLog.to = (level, text) => void supervisor.logDriverOutput(level, text);
   const recovered = supervisor.recover();
   if (recovered.length) logger.info({ runs: recovered }, 'runs from the journal continue');
-  const commands = new CommandReader(commandConnection, deck, journal, (id, text) => supervisor.handleCommand(id, text), logger);
+  const startedAt = new Date().toISOString();
+  const commands = new CommandReader(commandConnection, deck, journal, (id, text) => {
+    const deckCommand = parseDeckCommand(text);
+    if (!deckCommand) return supervisor.handleCommand(id, text);
+    journal.appendCursor(id, new Date().toISOString());
+    handleDeckCommand(deckCommand, { python, startedAt, logger });
+  }, logger);
   commands.start();
 
   const registration = new Registration(publisher, schema, info, logger);

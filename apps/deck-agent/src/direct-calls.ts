@@ -1,5 +1,6 @@
 import { UnrecoverableError, type Job } from 'bullmq';
 import { jobNames, type DeckSchema, type DirectCallJob, type DirectCallNotRun, type DirectCallResult } from '@ivoryos/contracts';
+import { StepInterruptedError } from '@ivoryos/workflow';
 import { parseDirectCallJob, refuseBySchema } from './direct-call-payload';
 import type { HardwareLock } from './hardware-lock';
 import { epochMs, type CallTiming } from './hop-timing';
@@ -89,7 +90,9 @@ async function execute(call: DirectCallJob, deps: DirectCallDeps, log: Logger, m
     const output = sanitize(await deps.invoker.invoke(call.instrument, call.action, call.kwargs));
     result = { callId: call.callId, ran: true, success: true, output, error: null, startedAt, endedAt: new Date().toISOString() };
   } catch (err) {
-    result = { callId: call.callId, ran: true, success: false, output: null, error: errorText(err), startedAt, endedAt: new Date().toISOString() };
+    // A Python deck's bridge died during the call: whether the driver finished is unknown, as after an agent crash.
+    const error = err instanceof StepInterruptedError ? `interrupted: ${err.message}; outcome unknown` : errorText(err);
+    result = { callId: call.callId, ran: true, success: false, output: null, error, startedAt, endedAt: new Date().toISOString() };
   }
   if (marks) marks.driverEnd = epochMs();
 

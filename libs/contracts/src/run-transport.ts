@@ -52,3 +52,33 @@ export interface RunCommand {
   issuedBy: string;
   issuedAt: string;
 }
+
+/**
+ * A deck-level command on the deck's command stream (beside run commands, which carry a `runId`):
+ * `restart-bridge` restarts a Python deck's bridge child. Fire and forget: the agent logs the outcome and
+ * ignores one issued before it started (its bridge is new anyway).
+ */
+export interface DeckCommand {
+  kind: 'deck';
+  commandId: string;
+  type: 'restart-bridge';
+  issuedBy: string;
+  issuedAt: string;
+}
+
+/** A command stream entry's JSON text as a deck command, or null when it is not one (a run command). */
+export function parseDeckCommand(text: string | undefined): DeckCommand | null {
+  let data: unknown;
+  try {
+    data = JSON.parse(text ?? '');
+  } catch {
+    return null;
+  }
+  if (typeof data !== 'object' || data === null) return null;
+  const d = data as Record<string, unknown>;
+  if (d['kind'] !== 'deck' || d['type'] !== 'restart-bridge' || typeof d['commandId'] !== 'string') return null;
+  return {
+    kind: 'deck', commandId: d['commandId'], type: 'restart-bridge',
+    issuedBy: typeof d['issuedBy'] === 'string' ? d['issuedBy'] : '', issuedAt: typeof d['issuedAt'] === 'string' ? d['issuedAt'] : '',
+  };
+}

@@ -12,7 +12,7 @@ export interface AuditAuthor {
 export const SYSTEM_AUTHOR: AuditAuthor = { name: 'system' };
 
 export const AUDIT_ACTIONS = [
-  'user.create', 'user.update', 'api-key.create', 'api-key.revoke', 'deck-token.issue', 'deck-token.revoke',
+  'user.create', 'user.update', 'api-key.create', 'api-key.revoke', 'deck-token.issue', 'deck-token.revoke', 'deck.restart',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

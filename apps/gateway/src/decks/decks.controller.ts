@@ -1,17 +1,24 @@
-import { Controller, Get, Header, Param, Res } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, Header, HttpCode, HttpStatus, Param, Post, Res } from '@nestjs/common';
+import {
+  ApiAcceptedResponse, ApiConflictResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiServiceUnavailableResponse, ApiTags,
+} from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Access } from '../auth/access.decorator';
 import { CurrentActor, type AuthActor } from '../common/actor';
 import { DeckNameParam } from '../common/param-pipes';
 import { DeckListResponse, DeckResponse } from './dto/deck-response.dto';
+import { DeckRestartService } from './deck-restart.service';
 import { DecksService } from './decks.service';
+import { DeckRestartResponse } from './dto/deck-restart.dto';
 
 @ApiTags('decks')
 @Controller('decks')
 @Access('viewer')
 export class DecksController {
-  constructor(private readonly decks: DecksService) {}
+  constructor(
+    private readonly decks: DecksService,
+    private readonly restarts: DeckRestartService,
+  ) {}
 
   @Get()
   @ApiOperation({ summary: "Decks known to the gateway, with presence from their agents' heartbeats" })
@@ -35,5 +42,19 @@ export class DecksController {
   async proxy(@Param('deck', DeckNameParam) deck: string, @Res({ passthrough: true }) res: Response): Promise<string> {
     res.setHeader('Content-Disposition', `attachment; filename="${deck}.proxy.ts"`);
     return this.decks.proxy(deck);
+  }
+
+  @Post(':deck/restart')
+  @Access('operator')
+  @HttpCode(HttpStatus.ACCEPTED)
+  @ApiOperation({
+    summary: "Restart a Python deck's bridge child (re-imports the deck): the way out of a hung driver call or a degraded bridge. A call in progress is cut and its step becomes interrupted",
+  })
+  @ApiAcceptedResponse({ type: DeckRestartResponse })
+  @ApiNotFoundResponse({ description: 'No such deck' })
+  @ApiConflictResponse({ description: 'Not a Python deck, or its agent is offline' })
+  @ApiServiceUnavailableResponse({ description: 'Redis is unreachable; nothing was sent' })
+  restart(@Param('deck', DeckNameParam) deck: string, @CurrentActor() actor: AuthActor): Promise<DeckRestartResponse> {
+    return this.restarts.restart(deck, actor);
   }
 }

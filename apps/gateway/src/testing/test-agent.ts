@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -7,6 +7,8 @@ import { randomBytes } from 'node:crypto';
 const root = resolve(__dirname, '..', '..', '..', '..');
 const CLI = join(root, 'dist/apps/deck-agent/src/cli.js');
 const DEMO_DECK = join(root, 'examples/decks/abstract_sdl.ts');
+/** The Python demo deck (IvoryOS style), served through the agent's Python bridge. */
+export const PYTHON_DEMO_DECK = join(root, 'examples/decks/python/abstract_sdl_py.py');
 
 export interface TestAgent {
   deck: string;
@@ -24,7 +26,7 @@ export interface TestAgent {
  * The real deck agent as its own OS process (the built CLI), serving the simulated demo deck
  * under a unique name, on the given Redis.
  */
-export function startTestAgent(opts: { redisUrl: string; deck?: string; env?: Record<string, string> }): TestAgent {
+export function startTestAgent(opts: { redisUrl: string; deck?: string; env?: Record<string, string>; deckFile?: string; args?: string[] }): TestAgent {
   if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run npm run build first (npm test does)`);
   const deck = opts.deck ?? `t_${randomBytes(4).toString('hex')}`;
   const dataDir = mkdtempSync(join(tmpdir(), 'ivoryos-agent-'));
@@ -40,7 +42,7 @@ export function startTestAgent(opts: { redisUrl: string; deck?: string; env?: Re
         ...process.env, REDIS_URL: opts.redisUrl, IVORYOS_DATA_DIR: dataDir, IVORYOS_HEARTBEAT_MS: '200', IVORYOS_SIM_DELAY_MS: '0',
         IVORYOS_SIM_CALL_LOG: callLog, LOG_LEVEL: 'warn', ...opts.env,
       };
-      agent.proc = spawn(process.execPath, [CLI, DEMO_DECK, '--name', deck], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+      agent.proc = spawn(process.execPath, [CLI, opts.deckFile ?? DEMO_DECK, '--name', deck, ...(opts.args ?? [])], { env, stdio: ['ignore', 'pipe', 'pipe'] });
       agent.proc.stdout?.on('data', (d: Buffer) => (out += d.toString()));
       agent.proc.stderr?.on('data', (d: Buffer) => (out += d.toString()));
     },
@@ -84,4 +86,21 @@ export async function waitOnline(baseUrl: string, token: string, agent: TestAgen
   }, timeoutMs, `deck ${agent.deck} online`).catch((err: Error) => {
     throw new Error(`${err.message}\n${agent.output()}`);
   });
+}
+
+let pythonProbe: boolean | undefined;
+
+/** Whether python3 (3.8+) is here for the Python-deck tests; where it is not, they are skipped with the reason logged. */
+export function hasPython3(): boolean {
+  if (pythonProbe !== undefined) return pythonProbe;
+  try {
+    const version = execFileSync('python3', ['-c', 'import sys;print("%d.%d" % sys.version_info[:2])'], { encoding: 'utf8', timeout: 30_000 }).trim();
+    const [major, minor] = version.split('.').map(Number);
+    pythonProbe = major === 3 && minor >= 8;
+    if (!pythonProbe) console.warn(`Python-deck tests skipped: python3 is ${version}, 3.8+ is needed`);
+  } catch (err) {
+    pythonProbe = false;
+    console.warn(`Python-deck tests skipped: no python3 on this machine (${(err as Error).message.split('\n')[0]})`);
+  }
+  return pythonProbe;
 }
