@@ -2,5 +2,5 @@ export * from './types';
 export { checkConfig } from './config-check';
 export { suggest, defaultInitialCount } from './suggest';
 export { SuggestWorker } from './suggest-worker-client';
-export { bestTrial, paretoFront, thresholdsReached, minimisedValues } from './objectives';
+export { bestTrial, campaignStop, paretoFront, thresholdsReached, minimisedValues, type StopReason, type StopRules } from './objectives';
 export { parseLinearInequality, type LinearInequality } from './linear-constraint';

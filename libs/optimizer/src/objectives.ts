@@ -81,3 +81,34 @@ export function thresholdsReached(config: Pick<OptimizerConfig, 'objectives'>, t
     return v !== null && objectives.every((o, i) => v[i] <= (o.direction === 'max' ? -1 : 1) * (o.threshold as number));
   });
 }
+
+export interface StopRules {
+  /** Total trials, initial design included; failed trials count (they were spent). */
+  budget: number;
+  /** Stop after `patience` trials in a row that did not improve the best (first objective) by at least `minImprovement`. */
+  earlyStop?: { patience: number; minImprovement: number } | null;
+}
+export type StopReason = 'budget' | 'thresholds' | 'earlyStop';
+
+/**
+ * Why a campaign ends now, or null to go on: the budget is spent, every objective has reached its
+ * threshold in one trial (as IvoryOS stops), or the first objective stopped improving. Pending trials
+ * count towards the budget.
+ */
+export function campaignStop(config: Pick<OptimizerConfig, 'objectives'>, trials: TrialRecord[], rules: StopRules): StopReason | null {
+  if (trials.length >= rules.budget) return 'budget';
+  if (thresholdsReached(config, trials)) return 'thresholds';
+  const early = rules.earlyStop;
+  if (early) {
+    let best = Infinity;
+    let lastImprovement = -1;
+    trials.forEach((t, i) => {
+      const v = minimisedValues(config.objectives, t);
+      if (!v) return;
+      if (best === Infinity || v[0] < best - early.minImprovement) lastImprovement = i;
+      best = Math.min(best, v[0]);
+    });
+    if (lastImprovement >= 0 && trials.length - 1 - lastImprovement >= early.patience) return 'earlyStop';
+  }
+  return null;
+}
