@@ -8,14 +8,15 @@ import { AuthModule } from './auth/auth.module';
 import { AllExceptionsFilter } from './common/exception.filter';
 import { GATEWAY_CONFIG, type GatewayConfig } from './config/gateway-config';
 import { CompatModule } from './compat/compat.module';
-import { ControlModule } from './control/control.module';
 import { DatabaseModule } from './database/database.module';
 import { DeckCredentialsModule } from './deck-credentials/deck-credentials.module';
 import { DecksModule } from './decks/decks.module';
+import { DirectCallsModule } from './direct-calls/direct-calls.module';
 import { HealthModule } from './health/health.module';
 import { QueueBoardModule } from './queue-board/queue-board.module';
 import { RedisModule } from './redis/redis.module';
 import { RunsModule } from './runs/runs.module';
+import { EventStreamModule } from './transport/event-stream/event-stream.module';
 import { WorkflowsModule } from './workflows/workflows.module';
 
 @Module({})
@@ -54,11 +55,12 @@ export class AppModule {
         HealthModule,
         DeckCredentialsModule,
         DecksModule,
-        ControlModule,
+        DirectCallsModule,
         CompatModule,
         WorkflowsModule,
         RunsModule,
         QueueBoardModule,
+        EventStreamModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: AllExceptionsFilter }],
     };

@@ -25,6 +25,8 @@ export type AgentMessage =
   | { kind: 'run-event'; envelope: EventEnvelope };
 
 export type AgentMessageKind = AgentMessage['kind'];
+/** Every agent message kind, so a consumer can check at boot that it handles each one. */
+export const AGENT_MESSAGE_KINDS = ['register', 'heartbeat', 'offline', 'run-event'] as const satisfies readonly AgentMessageKind[];
 
 /** The single stream-entry field that carries an AgentMessage's JSON. */
 export const STREAM_FIELD = 'm';

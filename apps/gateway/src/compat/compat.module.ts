@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module';
-import { ControlModule } from '../control/control.module';
+import { DirectCallsModule } from '../direct-calls/direct-calls.module';
 import { IvoryosCompatController } from './ivoryos-compat.controller';
 
-@Module({ imports: [AuthModule, ControlModule], controllers: [IvoryosCompatController] })
+@Module({ imports: [AuthModule, DirectCallsModule], controllers: [IvoryosCompatController] })
 export class CompatModule {}

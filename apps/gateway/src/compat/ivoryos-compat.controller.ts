@@ -9,7 +9,7 @@ import { CurrentActor, type AuthActor } from '../common/actor';
 import { BadInput, DomainError } from '../common/domain-errors';
 import { InstrumentNameParam, UuidParam } from '../common/param-pipes';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config/gateway-config';
-import { ControlService } from '../control/control.service';
+import { DirectCallsService } from '../direct-calls/direct-calls.service';
 import { SESSION_COOKIE } from '../docs/openapi';
 import { TOKEN_TTL } from '../auth/tokens';
 import { CompatAuthFilter } from './compat-auth.filter';
@@ -29,7 +29,7 @@ const CONTROL_KEYS = new Set(['hidden_name', 'hidden_wait', 'override_busy', 'cs
 export class IvoryosCompatController {
   constructor(
     private readonly auth: AuthService,
-    private readonly control: ControlService,
+    private readonly control: DirectCallsService,
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
   ) {}
 

@@ -1,31 +1,23 @@
 import { EntityManager } from '@mikro-orm/postgresql';
-import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Subject } from 'rxjs';
 import type { AgentMessage, DeckSchema, JsonObject } from '@ivoryos/contracts';
 import { Deck, DeckSchemaVersion } from '@ivoryos/db';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config/gateway-config';
-import { AgentMessageRouter } from './agent-messages';
 
 type Msg<K extends AgentMessage['kind']> = Extract<AgentMessage, { kind: K }>;
 
-/** Keeps the deck table current from agents' registrations and heartbeats. */
+/** Keeps the deck table current from agents' registrations and heartbeats (handed over by the transport's event-stream reader). */
 @Injectable()
-export class DeckRegistryService implements OnModuleInit {
+export class DeckRegistryService {
   private readonly logger = new Logger(DeckRegistryService.name);
   /** Deck names that just registered or came back after being offline (queued runs may start). */
   readonly cameOnline = new Subject<string>();
 
   constructor(
     private readonly em: EntityManager,
-    private readonly router: AgentMessageRouter,
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
   ) {}
-
-  onModuleInit(): void {
-    this.router.on('register', (m) => this.register(m));
-    this.router.on('heartbeat', (m) => this.heartbeat(m));
-    this.router.on('offline', (m) => this.offline(m));
-  }
 
   /** A registration stores the schema; a changed hash is recorded as a new schema version. */
   async register(m: Msg<'register'>): Promise<void> {

@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
-import { ControlModule } from '../control/control.module';
 import { DecksModule } from '../decks/decks.module';
+import { TransportModule } from '../transport/transport.module';
 import { RunControlsController } from './controls/run-controls.controller';
 import { RunControlsService } from './controls/run-controls.service';
 import { RunDispatcher } from './dispatch/run-dispatcher';
@@ -22,12 +22,12 @@ import { RunSubmissionController } from './submit/run-submission.controller';
 import { RunSubmissionService } from './submit/run-submission.service';
 
 @Module({
-  imports: [DecksModule, ControlModule],
+  imports: [DecksModule, TransportModule],
   controllers: [RunSubmissionController, RunControlsController, RunsController, QueueController, RunLiveController, RunLogController],
   providers: [
     RunsService, RunUpdates, RunEventIngestor, RunDispatcher, RunSubmissionService, RunControlsService, QueueService,
     RunLedger, RunStreamHub, RunLogService, RunFilesMirror, WebhookDeliveries, WebhookNotifier,
   ],
-  exports: [RunsService, RunUpdates],
+  exports: [RunsService, RunUpdates, RunEventIngestor],
 })
 export class RunsModule {}

@@ -1,16 +1,15 @@
 import { EntityManager } from '@mikro-orm/postgresql';
-import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
-import type { Redis } from 'ioredis';
+import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import {
-  DECK_HOLDING_RUN_STATUSES, FINAL_RUN_STATUSES, STREAM_FIELD, streamKeys, type JsonValue, type PromptKind, type RunCommand, type RunCommandType, type RunStatus,
+  DECK_HOLDING_RUN_STATUSES, FINAL_RUN_STATUSES, type JsonValue, type PromptKind, type RunCommand, type RunCommandType, type RunStatus,
 } from '@ivoryos/contracts';
 import { Deck, RunCommandRecord, WorkflowRun } from '@ivoryos/db';
 import { convertValue } from '@ivoryos/workflow';
 import type { AuthActor } from '../../common/actor';
 import { BadInput, Conflict, NotFound, Unavailable } from '../../common/domain-errors';
-import { REDIS } from '../../redis/redis.module';
 import type { RunListResponse } from '../dto/run-response.dto';
 import { DeckRegistryService } from '../../decks/deck-registry.service';
+import { RunCommandSender } from '../../transport/run-command.sender';
 import { toRunSummary } from '../run-mapping';
 import type { CommandResponse } from './control-run.dto';
 
@@ -51,7 +50,7 @@ export class RunControlsService implements OnModuleInit, OnApplicationShutdown {
 
   constructor(
     private readonly em: EntityManager,
-    @Inject(REDIS) private readonly redis: Redis,
+    private readonly commands: RunCommandSender,
     private readonly decks: DeckRegistryService,
   ) {}
 
@@ -136,7 +135,7 @@ export class RunControlsService implements OnModuleInit, OnApplicationShutdown {
       value: record.type === 'input' ? (record.payload as { value: JsonValue }).value : undefined,
       issuedBy: record.issuedBy, issuedAt: record.issuedAt.toISOString(),
     };
-    await this.redis.xadd(streamKeys.commands(record.deck), 'MAXLEN', '~', '10000', '*', STREAM_FIELD, JSON.stringify(command));
+    await this.commands.send(record.deck, command);
     await this.em.fork().nativeUpdate(RunCommandRecord, { id: record.id }, { sentAt: new Date() });
   }
 

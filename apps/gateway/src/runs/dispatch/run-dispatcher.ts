@@ -1,12 +1,12 @@
 import { EntityManager, LockMode } from '@mikro-orm/postgresql';
 import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
-import { DECK_HOLDING_RUN_STATUSES, jobNames, type RunJob } from '@ivoryos/contracts';
+import { DECK_HOLDING_RUN_STATUSES, type RunJob } from '@ivoryos/contracts';
 import { Deck, WorkflowRun } from '@ivoryos/db';
-import { DeckQueues } from '../../control/deck-queues.service';
 import { DeckRegistryService } from '../../decks/deck-registry.service';
+import { RunHandoverProducer } from '../../transport/run-handover.producer';
 import { RunUpdates } from '../ingest/run-updates';
 
-/** Run states in which a run holds its deck. */
+/** How often queued runs are looked for: covers triggers lost to a crash and hand-overs lost in a Redis wipe. */
 const SWEEP_MS = 5000;
 /** A hand-over older than this whose job Redis no longer holds is made again (see handOverLostJobs). */
 const REHAND_AFTER_MS = 5000;
@@ -24,7 +24,7 @@ export class RunDispatcher implements OnModuleInit, OnApplicationShutdown {
 
   constructor(
     private readonly em: EntityManager,
-    private readonly queues: DeckQueues,
+    private readonly handovers: RunHandoverProducer,
     private readonly registry: DeckRegistryService,
     private readonly updates: RunUpdates,
   ) {}
@@ -104,7 +104,7 @@ export class RunDispatcher implements OnModuleInit, OnApplicationShutdown {
   private async handOverLostJobs(): Promise<void> {
     const handed = await this.em.fork().find(WorkflowRun, { status: 'queued', dispatchedAt: { $ne: null, $lt: new Date(Date.now() - REHAND_AFTER_MS) } }, { limit: 100 });
     for (const run of handed) {
-      if (await this.queues.queue(run.deck).getJob(run.id)) continue;
+      if (await this.handovers.isHeld(run.deck, run.id)) continue;
       await this.handOver(run);
       this.logger.warn(`run ${run.id}: its run.accept job is gone from Redis (wiped?); handed to deck ${run.deck} again`);
     }
@@ -116,6 +116,6 @@ export class RunDispatcher implements OnModuleInit, OnApplicationShutdown {
       parameters: run.parameters, batchSize: run.batchSize, onError: run.onError, schemaHash: null, submittedBy: run.startedBy ?? '',
       resume: run.lastSeq > 0 && run.checkpoint ? { checkpoint: run.checkpoint, lastSeq: run.lastSeq } : null,
     };
-    await this.queues.queue(run.deck).add(jobNames.runAccept, job, { jobId: run.id, attempts: 1, removeOnComplete: { age: 86_400 }, removeOnFail: { age: 86_400 } });
+    await this.handovers.handOver(job);
   }
 }

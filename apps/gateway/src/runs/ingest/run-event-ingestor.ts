@@ -1,15 +1,13 @@
 import { EntityManager, LockMode } from '@mikro-orm/postgresql';
-import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Redis } from 'ioredis';
-import { channelNames, streamKeys, type AgentMessage, type EventEnvelope } from '@ivoryos/contracts';
+import { channelNames, type EventEnvelope } from '@ivoryos/contracts';
 import { WorkflowRun } from '@ivoryos/db';
 import { isUuid } from '../../common/param-pipes';
-import { AgentMessageRouter } from '../../decks/agent-messages';
 import { REDIS } from '../../redis/redis.module';
+import { RunConfirmations } from '../../transport/run-confirmations';
 import { applyEvent, insertLedger, openCursor, type RunCursor } from './apply-event';
 import { RunUpdates, type RunUpdate } from './run-updates';
-
-type RunEventMessage = Extract<AgentMessage, { kind: 'run-event' }>;
 
 /**
  * Applies agents' run events to PostgreSQL: in seq order per run, each exactly once (a seq at or
@@ -17,19 +15,15 @@ type RunEventMessage = Extract<AgentMessage, { kind: 'run-event' }>;
  * After the commit it tells the agent how far it got, so the agent can trim its journal.
  */
 @Injectable()
-export class RunEventIngestor implements OnModuleInit {
+export class RunEventIngestor {
   private readonly logger = new Logger(RunEventIngestor.name);
 
   constructor(
     private readonly em: EntityManager,
-    private readonly router: AgentMessageRouter,
+    private readonly confirmations: RunConfirmations,
     private readonly updates: RunUpdates,
     @Inject(REDIS) private readonly redis: Redis,
   ) {}
-
-  onModuleInit(): void {
-    this.router.onRunEvents((deck, messages) => this.ingest(messages.map((m: RunEventMessage) => m.envelope), deck));
-  }
 
   /**
    * Returns how many leading envelopes are done; it stops before a gap in a run's seq. With
@@ -77,7 +71,7 @@ export class RunEventIngestor implements OnModuleInit {
     });
     for (const { cursor, events, statusBefore } of applied.values()) {
       const run = cursor.run;
-      await this.redis.hset(streamKeys.confirmed(run.deck), run.id, String(run.lastSeq)).catch((err: Error) => this.logger.warn(`confirming ${run.id}: ${err.message}`));
+      await this.confirmations.confirm(run.deck, run.id, run.lastSeq).catch((err: Error) => this.logger.warn(`confirming ${run.id}: ${err.message}`));
       const update: RunUpdate = {
         runId: run.id, deck: run.deck, name: run.name, events, status: run.status, statusChanged: run.status !== statusBefore, lastSeq: run.lastSeq,
       };

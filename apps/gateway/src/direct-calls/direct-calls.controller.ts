@@ -8,13 +8,13 @@ import { CurrentActor, type AuthActor } from '../common/actor';
 import { BadInput } from '../common/domain-errors';
 import type { RequestWithTiming } from '../common/hop-timing';
 import { DeckNameParam, InstrumentNameParam, MethodNameParam, UuidParam } from '../common/param-pipes';
-import { ControlService } from './control.service';
-import { CallQueryDto, CallResultResponse, ControlStepListResponse, ControlStepQueryDto, ControlStepResponse } from './dto/control.dto';
+import { DirectCallsService } from './direct-calls.service';
+import { CallQueryDto, CallResultResponse, ControlStepListResponse, ControlStepQueryDto, ControlStepResponse } from './dto/direct-call.dto';
 
 @ApiTags('control')
 @Controller()
-export class ControlController {
-  constructor(private readonly control: ControlService) {}
+export class DirectCallsController {
+  constructor(private readonly control: DirectCallsService) {}
 
   @Post('decks/:deck/instruments/:instrument/:method')
   @Access('operator')

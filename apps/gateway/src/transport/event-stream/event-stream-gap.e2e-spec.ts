@@ -2,8 +2,8 @@ import { EntityManager } from '@mikro-orm/postgresql';
 import IORedis, { type Redis } from 'ioredis';
 import { DECK_SET_KEY, EVENT_CONSUMER_GROUP, STREAM_FIELD, streamKeys, type EventEnvelope, type RunEvent } from '@ivoryos/contracts';
 import { RunEventRecord, WorkflowRun } from '@ivoryos/db';
-import { waitFor } from '../testing/test-agent';
-import { startTestGateway, type TestGateway } from '../testing/test-gateway';
+import { waitFor } from '../../testing/test-agent';
+import { startTestGateway, type TestGateway } from '../../testing/test-gateway';
 
 const DECK = 'gap_lab';
 

@@ -1,20 +1,19 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import {
-  DECK_HOLDING_RUN_STATUSES, jobNames, type ActionSchema, type DeckSchema, type DirectCallJob, type DirectCallResult, type JsonObject, type RunStatus,
+  DECK_HOLDING_RUN_STATUSES, type ActionSchema, type DeckSchema, type DirectCallJob, type DirectCallResult, type JsonObject, type RunStatus,
 } from '@ivoryos/contracts';
 import { Deck, SingleStep } from '@ivoryos/db';
 import { BadInput, Conflict, GatewayTimeout, NotFound, Unavailable } from '../common/domain-errors';
 import type { HopTiming } from '../common/hop-timing';
 import { DeckRegistryService } from '../decks/deck-registry.service';
+import { DirectCallProducer } from '../transport/direct-call.producer';
 import { convertKwargs } from './convert-kwargs';
-import { DeckQueues } from './deck-queues.service';
-import type { CallResultResponse, ControlStepListResponse, ControlStepQueryDto, ControlStepResponse } from './dto/control.dto';
+import type { CallResultResponse, ControlStepListResponse, ControlStepQueryDto, ControlStepResponse } from './dto/direct-call.dto';
 
 const DEFAULT_TIMEOUT_MS = 30_000;
 /** Schemas kept parsed, by hash (a deck's current one, plus a few it had). */
 const SCHEMA_CACHE_SIZE = 64;
-/** Run states in which the deck belongs to the run. */
 
 export interface CallRequest {
   deck: string;
@@ -34,21 +33,21 @@ export interface CallRequest {
 }
 
 @Injectable()
-export class ControlService implements OnModuleInit {
-  private readonly logger = new Logger(ControlService.name);
+export class DirectCallsService implements OnModuleInit {
+  private readonly logger = new Logger(DirectCallsService.name);
   private readonly schemas = new Map<string, DeckSchema>();
 
   constructor(
     private readonly em: EntityManager,
     private readonly registry: DeckRegistryService,
-    private readonly queues: DeckQueues,
+    private readonly producer: DirectCallProducer,
   ) {}
 
   onModuleInit(): void {
     // The deck's QueueEvents (a blocking connection) is opened when its agent registers, not by the first call.
-    this.registry.cameOnline.subscribe((deck) => void this.queues.queueEvents(deck).catch((err: Error) => this.logger.warn(`queue events ${deck}: ${err.message}`)));
+    this.registry.cameOnline.subscribe((deck) => void this.producer.listen(deck).catch((err: Error) => this.logger.warn(`queue events ${deck}: ${err.message}`)));
     // Results of calls whose HTTP caller timed out (or whose gateway died) are still recorded.
-    this.queues.onCompleted((deck, jobId, value) => {
+    this.producer.onUnclaimedAnswer((deck, jobId, value) => {
       const result = parseResult(value);
       if (result && result.callId === jobId) void this.record(deck, result).catch((err: Error) => this.logger.warn(`recording call ${jobId}: ${err.message}`));
     });
@@ -88,18 +87,11 @@ export class ControlService implements OnModuleInit {
       callId: step.id, deck: req.deck, instrument: req.instrument, action: req.method, kwargs: converted.kwargs,
       deadline: Date.now() + timeoutMs, calledBy: req.calledBy,
     };
-    let waiting: ReturnType<DeckQueues['waitFor']> | undefined;
     try {
-      // Listening (and ready) before the add, so the answer cannot be missed.
-      await this.queues.queueEvents(req.deck);
-      if (req.wait !== false) waiting = this.queues.waitFor(req.deck, step.id, timeoutMs);
-      await this.queues.queue(req.deck).add(jobNames.directCall, job, {
-        jobId: step.id, attempts: 1, removeOnComplete: { age: 3600, count: 10_000 }, removeOnFail: { age: 86_400 },
-      });
-      if (!waiting) return { id: step.id, success: true, output: null, error: null, startedAt: null, endedAt: null };
-      return await this.answer(req.deck, waiting.result, step.id, timeoutMs, req.timing);
+      const sent = await this.producer.send(job, req.wait !== false, timeoutMs);
+      if (!sent) return { id: step.id, success: true, output: null, error: null, startedAt: null, endedAt: null };
+      return await this.answer(req.deck, sent.answer, step.id, timeoutMs, req.timing);
     } catch (err) {
-      waiting?.cancel();
       if (err instanceof GatewayTimeout) throw err;
       await this.fail(step.id, `not delivered: ${err instanceof Error ? err.message : String(err)}`);
       throw new Unavailable('Redis is unavailable; the call was not sent');
@@ -170,10 +162,9 @@ export class ControlService implements OnModuleInit {
       throw new Conflict('this Idempotency-Key was used for another call', [{ path: 'Idempotency-Key', message: 'already used for another call' }]);
     }
     if (earlier.status === 'completed' || earlier.status === 'failed') return toControlStep(earlier);
-    const job = await this.queues.queue(req.deck).getJob(earlier.id);
-    if (!job) return toControlStep(earlier);
-    // The job may have finished already: waitUntilFinished also checks its state in Redis.
-    return this.answer(req.deck, job.waitUntilFinished(await this.queues.queueEvents(req.deck), timeoutMs), earlier.id, timeoutMs);
+    const pending = await this.producer.answerOf(req.deck, earlier.id, timeoutMs);
+    if (!pending) return toControlStep(earlier);
+    return this.answer(req.deck, pending.answer, earlier.id, timeoutMs);
   }
 
   /**

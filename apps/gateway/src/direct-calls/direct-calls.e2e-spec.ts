@@ -7,7 +7,7 @@ import { EntityManager } from '@mikro-orm/postgresql';
 import IORedis from 'ioredis';
 import { BULL_PREFIX, queueNames } from '@ivoryos/contracts';
 import { WorkflowRun } from '@ivoryos/db';
-import { DeckQueues } from './deck-queues.service';
+import { DirectCallProducer } from '../transport/direct-call.producer';
 import { startTestGateway, type TestGateway } from '../testing/test-gateway';
 import { startTestAgent, waitFor, waitOnline, type TestAgent } from '../testing/test-agent';
 
@@ -125,7 +125,7 @@ describe('decks and direct control with a real agent', () => {
   it("answers a call only from its own deck's queue events: another deck's agent cannot forge its result", async () => {
     // Another deck, as the gateway sees one once its agent registers: its queue events are watched.
     const other = `forger_${agent.deck}`;
-    await gw.app.get(DeckQueues).queueEvents(other);
+    await gw.app.get(DirectCallProducer).listen(other);
     const slow = call('deck.sdl/equilibrate', { temp: 30, duration: 1 }).then((r) => r);
     const inFlight = await waitFor(async () => {
       const list = (await api.get(`/api/control-steps?deck=${agent.deck}&instrument=deck.sdl`)).body as { items: { id: string; methodName: string; status: string }[] };

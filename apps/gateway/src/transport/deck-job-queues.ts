@@ -13,13 +13,14 @@ interface Waiter {
 }
 
 /**
- * One BullMQ queue per deck (producer side) and, once a deck is called, its QueueEvents for
- * waiting on results. Queues share one non-blocking connection that fails fast while Redis is
+ * One BullMQ job queue per deck (producer side: run hand-overs and direct calls; not to be confused
+ * with a deck's run queue, the order of its queued runs in PostgreSQL) and, once a deck is called,
+ * its QueueEvents for waiting on results. Queues share one non-blocking connection that fails fast while Redis is
  * down (503 instead of a hang); each QueueEvents holds a blocking connection of its own.
  */
 @Injectable()
-export class DeckQueues implements OnApplicationShutdown {
-  private readonly logger = new Logger(DeckQueues.name);
+export class DeckJobQueues implements OnApplicationShutdown {
+  private readonly logger = new Logger(DeckJobQueues.name);
   private readonly queues = new Map<string, Queue>();
   private readonly events = new Map<string, Promise<QueueEvents>>();
   private readonly listeners: CompletionListener[] = [];
