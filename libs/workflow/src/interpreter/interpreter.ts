@@ -11,13 +11,13 @@ import { setOwn } from '../names';
 import { stepIdOf } from '../parse';
 import { systemClock } from './clock';
 import { accepted, Decisions, refuse, type Decision } from './controls';
-import type { Engine } from './engine';
 import { extendLoop, skipHead, stepFrame } from './frames';
 import { completeFromJournal, reportInterrupted } from './units';
 import { IterationPlan } from './plan';
 import { fingerprint, Program } from './program';
 import { cloneJson, finalStatus, snapshotState, type Pending, type PhaseState, type RunState } from './state';
-import type { Clock, ControlResult, InterpreterOptions, RunOutcome, StepInvoker } from './types';
+import { errorMessage, type Engine } from './engine';
+import type { Clock, ControlResult, InterpreterOptions, RowSource, RunOutcome, StepInvoker } from './types';
 
 function initialState(): RunState {
   return {
@@ -157,7 +157,7 @@ export class WorkflowInterpreter implements Engine {
   /** Run the failed (or interrupted) step again, as a new attempt. */
   retry(promptId?: string): ControlResult {
     const kind = this.state.pending?.kind;
-    if (kind !== 'error' && kind !== 'interrupted') return refuse('no failed step to retry');
+    if (kind !== 'error' && kind !== 'interrupted' && kind !== 'source') return refuse('no failed step to retry');
     return this.answer({ type: 'retry' }, promptId);
   }
 
@@ -241,7 +241,10 @@ export class WorkflowInterpreter implements Engine {
       this.state.stopNow = true;
       return;
     }
-    if (decision.type === 'retry') {
+    if (pending.kind === 'source') {
+      // nothing ran: retry asks the source again on the next tick, skip asks its fallback
+      this.state.sourceFallback = decision.type === 'skip';
+    } else if (decision.type === 'retry') {
       if (pending.kind === 'error' && pending.maxIterations) extendLoop(this);
       else this.state.attempt += 1;
     } else if (decision.type === 'input' && pending.kind === 'input') {
@@ -274,6 +277,7 @@ export class WorkflowInterpreter implements Engine {
     this.state.phase = {
       key, name, repeatIndex, contexts,
       stack: [{ t: 'seq', block: key, pc: 0, sub: 0, samples: contexts.map((_, i) => i) }],
+      ...(this.plan.source && key === 'script' && parameters ? { rows: parameters } : {}),
     };
     await this.emit({ type: 'phase.started', phase: name, repeatIndex, parameters });
     if (key === 'script') await this.emit({ type: 'progress', iteration: repeatIndex, total: this.plan.total, step: 0, steps: this.steps });
@@ -294,6 +298,7 @@ export class WorkflowInterpreter implements Engine {
           s.stage = 'cleanup';
           return this.log('info', `Stopping after iteration ${s.iteration} of ${this.plan.total}`);
         }
+        if (this.plan.source) return this.openSourceIteration(this.plan.source);
         const { contexts, parameters } = this.plan.samples(s.iteration);
         return this.openPhase('script', s.iteration + 1, contexts, parameters);
       }
@@ -308,6 +313,45 @@ export class WorkflowInterpreter implements Engine {
     }
   }
 
+  /**
+   * A row-source run asks its source for the next iteration's rows, keeps them in the state (the next
+   * checkpoint journals them before any of them runs), then opens the iteration on the following tick.
+   * A failing source makes the run wait: retry asks again, skip asks the source's fallback, stop stops.
+   */
+  private async openSourceIteration(source: RowSource): Promise<void> {
+    const s = this.state;
+    const rows = s.nextRows;
+    if (rows) {
+      s.nextRows = null;
+      return this.openPhase('script', s.iteration + 1, rows.map((r) => cloneJson(r)), rows);
+    }
+    const useFallback = s.sourceFallback === true;
+    s.sourceFallback = false;
+    let next: ParameterRow[] | null;
+    try {
+      next = useFallback && source.fallback ? await source.fallback(s.results ?? [], s.iteration) : await source.next(s.results ?? [], s.iteration);
+    } catch (error) {
+      const message = `No rows for iteration ${s.iteration + 1}: ${errorMessage(error)}`;
+      await this.log('error', message);
+      if (this.policy === 'stop') {
+        s.failure = message;
+        s.stage = 'cleanup';
+        return;
+      }
+      if (this.policy === 'skip' && source.fallback && !useFallback) {
+        s.sourceFallback = true;
+        return this.log('warn', 'Using the fallback rows (error policy: skip)');
+      }
+      return this.hold({ kind: 'source', prompt: this.prompt('error', `${message}. Retry asks again, skip uses the fallback, stop ends the run.`), maxIterations: false });
+    }
+    if (!next || next.length === 0) {
+      s.stage = 'cleanup';
+      return;
+    }
+    s.nextRows = next.map((r) => cloneJson(r));
+    this.dirty = true;
+  }
+
   private async endPhase(): Promise<void> {
     const s = this.state;
     const phase = s.phase;
@@ -316,6 +360,11 @@ export class WorkflowInterpreter implements Engine {
     s.abortPhase = false;
     s.attempt = 1;
     await this.emit({ type: 'phase.finished', phase: phase.name, repeatIndex: phase.repeatIndex, outputs: phase.contexts.map((c) => ({ ...c })) });
+    if (phase.key === 'script' && this.plan.source && phase.rows) {
+      const rows = phase.rows;
+      const finished = phase.contexts.map((c, i) => ({ iteration: phase.repeatIndex, parameters: rows[i], outputs: { ...c } }));
+      s.results = [...(s.results ?? []), ...finished];
+    }
     if (phase.key === 'script') {
       s.iteration += 1;
       await this.emit({ type: 'progress', iteration: phase.repeatIndex, total: this.plan.total, step: this.steps, steps: this.steps });

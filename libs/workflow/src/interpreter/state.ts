@@ -1,4 +1,5 @@
-import type { JsonObject, JsonValue, PhaseKey, PhaseName, StepLocation, WaitingPrompt } from '@ivoryos/contracts';
+import type { JsonObject, JsonValue, ParameterRow, PhaseKey, PhaseName, StepLocation, WaitingPrompt } from '@ivoryos/contracts';
+import type { IterationResult } from './types';
 
 /**
  * The interpreter's whole position, as plain JSON so it can be checkpointed. Loops are frames on a stack
@@ -69,10 +70,14 @@ export interface PhaseState {
   /** One per sample: parameters, variables and saved outputs. */
   contexts: JsonObject[];
   stack: Frame[];
+  /** Row-source runs: the rows the script phase's samples started from. */
+  rows?: ParameterRow[];
 }
 
 export type Pending =
   | { kind: 'error'; prompt: WaitingPrompt; maxIterations: boolean }
+  /** A row source failed to give the next iteration's rows. */
+  | { kind: 'source'; prompt: WaitingPrompt; maxIterations: false }
   | { kind: 'interrupted'; prompt: WaitingPrompt }
   | { kind: 'pause'; prompt: WaitingPrompt }
   | { kind: 'input'; prompt: WaitingPrompt; variable: string; type: string; sample: number };
@@ -110,6 +115,15 @@ export interface RunState {
   /** A stop skipped iterations or cleanup, so the run ends as `stopped`. */
   cutShort: boolean;
   promptCounter: number;
+  /**
+   * Row-source runs: the rows of the iteration about to open (kept from the moment the source gave them,
+   * so a restart runs them rather than asking again), and every finished sample. Both are replaced, never
+   * edited in place (snapshots share them).
+   */
+  nextRows?: ParameterRow[] | null;
+  results?: IterationResult[];
+  /** The operator chose the source's fallback after a failure (skip). */
+  sourceFallback?: boolean;
 }
 
 /** How a finished run ended: stop wins, then the error policy's failure, then a stop that cut work short. */

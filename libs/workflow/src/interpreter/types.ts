@@ -1,5 +1,5 @@
 import type {
-  DeckSchema, ErrorPolicy, EventEnvelope, JsonValue, ParameterRow, StepLocation, WorkflowDocument,
+  DeckSchema, ErrorPolicy, EventEnvelope, JsonObject, JsonValue, ParameterRow, StepLocation, WorkflowDocument,
 } from '@ivoryos/contracts';
 
 /** One instrument call the interpreter asks for. */
@@ -45,6 +45,36 @@ export interface RunPlan {
   parameters?: ParameterRow[] | null;
   /** Samples per iteration (default 1): per-sample steps run for each, `batch_action` steps once. */
   batchSize?: number;
+  /**
+   * Rows chosen one iteration at a time from the results so far (an optimizer campaign): `repeat` and
+   * `parameters` are ignored, and each iteration's rows come from `source.next`.
+   */
+  source?: RowSource | null;
+}
+
+/** One sample of a finished iteration of a row-source run: its row and its context after the script phase. */
+export interface IterationResult {
+  /** 1-based, as `repeatIndex`. */
+  iteration: number;
+  parameters: ParameterRow;
+  /** Parameters, variables and saved outputs, as `phase.finished` reports them. */
+  outputs: JsonObject;
+}
+
+/** Where a campaign's rows come from. */
+export interface RowSource {
+  /** Identifies the campaign (config and seed) in checkpoints, so one campaign's checkpoint never resumes another. */
+  fingerprint: string;
+  /** Most iterations the campaign can take (for progress events). */
+  maxIterations: number;
+  /**
+   * The rows of the next iteration given every finished sample so far, or null when the campaign ends.
+   * Must be a pure function of its inputs: after a restart the same results give the same rows.
+   * A rejection makes the run wait for an operator (retry or stop).
+   */
+  next(results: IterationResult[], iteration: number): Promise<ParameterRow[] | null>;
+  /** Rows to use instead when `next` failed and the operator skipped (an optimizer's next design point). */
+  fallback?(results: IterationResult[], iteration: number): Promise<ParameterRow[] | null>;
 }
 
 export interface InterpreterOptions {
