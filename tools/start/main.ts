@@ -1,6 +1,7 @@
 /* `npm start`: the whole system on one machine. Starts Redis if none answers (and redis-server
    is installed), then the gateway (which starts an embedded PostgreSQL when no database URL is
-   set) and the demo deck's agent, each as its own process. Not production mode, but the demo
+   set) and the demo decks' agents (TypeScript and, when python3 is here, Python; IVORYOS_DEMO_DECKS=ts,py),
+   each as its own process. Not production mode, but the demo
    agent uses a deck credential as in production: the gateway adopts (or writes)
    ivoryos_data/deck-token and creates the deck's Redis user, and the agent, started once that
    user exists, signs in with the token from that file. */
@@ -8,14 +9,26 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Supervisor, type ManagedProcess } from './supervisor';
+import { demoDecks } from './demo-decks';
 import { localRedisPort, redisAnswers, redisHasUser } from './redis-check';
 
 /** The demo deck (examples/decks/abstract_sdl.ts) and the Redis user its agent signs in as. */
 const DEMO_DECK = 'abstract_sdl';
+/** The Python demo deck (examples/decks/python/abstract_sdl_py.py), written the IvoryOS way, served through the bridge. */
+const PYTHON_DEMO_DECK = 'abstract_sdl_py';
 
 const root = resolve(__dirname, '..', '..', '..');
 const dataDir = resolve(process.env.IVORYOS_DATA_DIR ?? 'ivoryos_data');
 const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+function hasPython3(): boolean {
+  try {
+    execFileSync('python3', ['--version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 function hasRedisServer(): boolean {
   try {
@@ -73,6 +86,26 @@ async function main(): Promise<void> {
       essential: false,
     });
   }
+  const python = hasPython3();
+  const decks = demoDecks(process.env.IVORYOS_DEMO_DECKS, python);
+  if (decks.unknown.length) console.error(`[start] IVORYOS_DEMO_DECKS: ignoring ${decks.unknown.join(', ')} (use ts, py or ts,py)`);
+  if (decks.py && !python) {
+    console.error('[start] the Python demo deck needs python3 (3.8+): sudo apt-get install python3, brew install python, or python.org; starting without it');
+    decks.py = false;
+  }
+  const pyAgent: ManagedProcess = {
+    name: `agent ${PYTHON_DEMO_DECK}`,
+    command: process.execPath,
+    // The IvoryOS-style Python deck through the agent's bridge. Its own data folder: until deck tokens are
+    // provisioned per deck, the TypeScript demo's token file must not be picked up by this agent.
+    args: [join(root, 'dist/apps/deck-agent/src/cli.js'), join(root, 'examples/decks/python/abstract_sdl_py.py')],
+    env: {
+      IVORYOS_DATA_DIR: join(dataDir, 'agents', PYTHON_DEMO_DECK), REDIS_URL: redisUrl,
+      IVORYOS_SIM_CALL_LOG: process.env.IVORYOS_SIM_CALL_LOG ?? join(dataDir, 'sim-calls.log'),
+    },
+    restart: true,
+    essential: false,
+  };
   const agent: ManagedProcess = {
     name: `agent ${DEMO_DECK}`,
     command: process.execPath,
@@ -99,7 +132,8 @@ async function main(): Promise<void> {
   // the agent earlier would only fill its log with refused sign-ins. When this connection may not
   // ask Redis about users, the agent starts at once and retries its sign-in by itself.
   await waitFor(async () => (await redisHasUser(redisUrl, `deck_${DEMO_DECK}`)) !== 'no', 180_000, '').catch(() => undefined);
-  supervisor.start(agent);
+  if (decks.ts) supervisor.start(agent);
+  if (decks.py) supervisor.start(pyAgent);
 }
 
 async function waitFor(check: () => Promise<boolean>, timeoutMs: number, message: string): Promise<void> {
