@@ -5,7 +5,7 @@
  * PostgreSQL, a private redis-server); (3) start of a Python deck's agent to online.
  *
  *   node tools/build.mjs && npx tsx bench/python-bridge.ts
- *   (CALLS=2000 WARMUP=200 AB_ROUNDS=5 AB_CALLS=200 to change the defaults)
+ *   (CALLS=2000 WARMUP=200 AB_ROUNDS=5 AB_CALLS=200 to change the defaults; E2E=0 measures the bridge only)
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -17,6 +17,7 @@ const WARMUP = Number(process.env['WARMUP'] ?? 200);
 const AB_ROUNDS = Number(process.env['AB_ROUNDS'] ?? 5);
 const AB_CALLS = Number(process.env['AB_CALLS'] ?? 200);
 const PY_DECK_FILE = 'examples/decks/python/abstract_sdl_py.py';
+const E2E = process.env['E2E'] !== '0';
 
 interface BridgeModule {
   PythonBridge: new (options: {
@@ -41,8 +42,13 @@ function rssMiB(pid: number): number {
 
 async function bridgeRoundTrip(): Promise<void> {
   const { PythonBridge } = require(join(DIST, 'apps/deck-agent/src/python/python-bridge.js')) as BridgeModule;
+  const { resolvePython } = require(join(DIST, 'apps/deck-agent/src/python/python-interpreter.js')) as {
+    resolvePython: (deckFile: string, choice: object) => { executable: string; source: string };
+  };
+  // The interpreter the agent would pick (the probed sys.executable, never a pyenv shim).
+  const python = resolvePython(PY_DECK_FILE, { IVORYOS_PYTHON: process.env['IVORYOS_PYTHON'] });
   const bridge = new PythonBridge({
-    python: 'python3', deckFile: join(process.cwd(), PY_DECK_FILE), entry: 'auto', deckArgs: [],
+    python: python.executable, deckFile: join(process.cwd(), PY_DECK_FILE), entry: 'auto', deckArgs: [],
     env: { ...process.env, IVORYOS_SIM_DELAY_MS: '0' }, onOutput: () => undefined,
   });
   const started = await bridge.start();
@@ -58,7 +64,7 @@ async function bridgeRoundTrip(): Promise<void> {
   const rssAfter = rssMiB(started.pid);
   await bridge.stop(1);
   const s = stats(ms);
-  console.log(`bridge round trip, deck.bench.noop, ${CALLS} sequential after ${WARMUP} warm-up (Python ${started.python.version}):`);
+  console.log(`bridge round trip, deck.bench.noop, ${CALLS} sequential after ${WARMUP} warm-up (Python ${started.python.version}, ${python.executable}):`);
   console.log(`  p50 ${fmt(s.p50)} ms  p95 ${fmt(s.p95)} ms  p99 ${fmt(s.p99)} ms`);
   console.log(`  spawn -> hello ${fmt(started.helloMs, 0)} ms, spawn -> ready ${fmt(started.readyMs, 0)} ms (deck import + introspection ${fmt(started.loadMs, 1)} ms)`);
   console.log(`  bridge RSS ${fmt(rssReady, 1)} MiB at ready, ${fmt(rssAfter, 1)} MiB after ${CALLS + WARMUP} calls`);
@@ -120,7 +126,7 @@ async function endToEnd(): Promise<void> {
 async function main(): Promise<void> {
   console.log(`${machine()}; load average ${load()}`);
   await bridgeRoundTrip();
-  await endToEnd();
+  if (E2E) await endToEnd();
   console.log(`load average at the end ${load()}`);
 }
 
