@@ -3,7 +3,7 @@
    set) and the demo decks' agents (TypeScript and, when python3 is here, Python; IVORYOS_DEMO_DECKS=ts,py),
    each as its own process. Not production mode, but the demo
    agent uses a deck credential as in production: the gateway adopts (or writes)
-   ivoryos_data/deck-token and creates the deck's Redis user, and the agent, started once that
+   ivoryos_data/deck-tokens/abstract_sdl and creates the deck's Redis user, and the agent, started once that
    user exists, signs in with the token from that file. */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';

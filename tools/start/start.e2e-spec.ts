@@ -97,8 +97,8 @@ describe('npm start (built launcher)', () => {
     agentPid = deck.agent?.pid ?? 0;
   }, 10_000);
 
-  it('runs the demo agent with a deck credential: its own Redis user, the token in ivoryos_data/deck-token', async () => {
-    const file = join(dataDir, 'deck-token');
+  it('runs the demo agent with a deck credential: its own Redis user, the token in ivoryos_data/deck-tokens/abstract_sdl', async () => {
+    const file = join(dataDir, 'deck-tokens', 'abstract_sdl');
     expect(readFileSync(file, 'utf8')).toMatch(/^ivd_[A-Za-z0-9_-]{43}\n$/);
     expect(statSync(file).mode & 0o777).toBe(0o600);
     const redis = new IORedis(`redis://127.0.0.1:${redisPort}`, { maxRetriesPerRequest: 1 });

@@ -2,7 +2,7 @@ import { performance } from 'node:perf_hooks';
 import type { Worker } from 'bullmq';
 import { jobNames, parseDeckCommand, type DeckSchema } from '@ivoryos/contracts';
 import { introspectDeck } from '@ivoryos/introspection';
-import { redisCredentialOptions, redisUrlFor, resolveDeckCredential } from './deck-credential';
+import { deckTokenPath, redisCredentialOptions, redisUrlFor, resolveDeckCredential } from './deck-credential';
 import { startDeckWorker } from './deck-worker';
 import { loadDeck, markAgentPresent } from './deck-loader';
 import { createDirectCallProcessor } from './direct-calls';
@@ -73,7 +73,8 @@ export async function startAgent(options: StartAgentOptions): Promise<AgentHandl
     logger.warn({ callId: start.callId, instrument: start.instrument, action: start.action, startedAt: start.at }, 'call was interrupted by the last stop; outcome unknown');
   }
   // Every connection signs in as the deck's Redis user, which reaches only this deck's keys.
-  const credential = resolveDeckCredential(deck, env);
+  const { credential, notice } = resolveDeckCredential(deck, env);
+  if (notice) logger.warn(notice);
   const auth = redisCredentialOptions(credential);
   const redisUrl = redisUrlFor(env.REDIS_URL, credential);
   // Run events fail fast while Redis is away (they wait in the journal).
@@ -151,7 +152,7 @@ export async function startAgent(options: StartAgentOptions): Promise<AgentHandl
       journal: journal.file,
       schemaHash: schema.hash,
       instruments: Object.keys(schema.instruments),
-      redisUser: credential ? `${credential.username} (token from ${credential.source === 'file' ? 'the deck-token file' : 'settings'})` : 'none (no deck token)',
+      redisUser: credential ? `${credential.username} (token from ${credential.source === 'file' ? deckTokenPath(env.IVORYOS_DATA_DIR, deck) : 'settings'})` : 'none (no deck token)',
       startMs: Math.round(performance.now() - began),
     },
     'agent started',

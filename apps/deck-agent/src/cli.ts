@@ -1,5 +1,6 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { runAgentProcess } from './agent';
+import { promptHidden, provisionDeckToken } from './provision';
 import type { EntryMode } from './python/python-bridge';
 import { AGENT_VERSION } from './version';
 
@@ -27,7 +28,7 @@ const program = new Command()
   .option('--name <deck>', 'deck name on the transport (env IVORYOS_DECK_NAME; default: the file stem)')
   .option('--redis <url>', 'Redis URL (env REDIS_URL)')
   .option('--gateway <url>', 'gateway URL (env IVORYOS_GATEWAY_URL)')
-  .option('--token <t>', 'deck token from POST /api/decks/<deck>/token (env IVORYOS_DECK_TOKEN; default: <data-dir>/deck-token)')
+  .option('--token <t>', 'deck token from POST /api/decks/<deck>/token (env IVORYOS_DECK_TOKEN; default: <data-dir>/deck-tokens/<deck>)')
   .option('--data-dir <dir>', 'journal and pseudo_deck directory (env IVORYOS_DATA_DIR)')
   .option('--heartbeat-ms <n>', 'heartbeat period (env IVORYOS_HEARTBEAT_MS)', positiveInt)
   .option('--python <path>', '.py decks: the Python interpreter (env IVORYOS_PYTHON; default: a venv beside the deck, the active venv/conda, python3)')
@@ -36,6 +37,38 @@ const program = new Command()
   .action(async (deckFile: string, flags: Flags) => {
     const { python, entry, ...overrides } = flags;
     await runAgentProcess({ deckFile, overrides, python: { python, entry, deckArgs } });
+  });
+
+interface ProvisionFlags {
+  gateway?: string; dataDir?: string; user?: string; password?: string; apiKey?: string; force?: boolean;
+}
+
+program
+  .command('provision')
+  .description("Obtain a token for a deck from the gateway (as an admin) and write it to <data-dir>/deck-tokens/<deck>, where the deck's agent reads it")
+  .argument('<deck>', 'deck name, as the agent will be started with (--name)')
+  .option('--gateway <url>', 'gateway URL (env IVORYOS_GATEWAY_URL; default http://127.0.0.1:8000)')
+  .option('--data-dir <dir>', 'where deck-tokens/ is (env IVORYOS_DATA_DIR; default ivoryos_data)')
+  .option('--user <name>', 'admin user name (env IVORYOS_ADMIN_USER; default admin)')
+  .option('--password <pw>', 'admin password (env IVORYOS_ADMIN_PASSWORD; asked for on a terminal otherwise)')
+  .option('--api-key <key>', 'an admin API key instead of user and password (env IVORYOS_API_KEY)')
+  .option('--force', 'replace a token file that exists already')
+  .action(async (deck: string, _flags: ProvisionFlags, command: Command) => {
+    // --gateway and --data-dir are the main command's options too; commander gives them to it.
+    const flags = command.optsWithGlobals<ProvisionFlags>();
+    const env = process.env;
+    const apiKey = flags.apiKey ?? (env.IVORYOS_API_KEY || undefined);
+    const username = flags.user ?? (env.IVORYOS_ADMIN_USER || 'admin');
+    let password = flags.password ?? (env.IVORYOS_ADMIN_PASSWORD || undefined);
+    if (!apiKey && password === undefined) {
+      if (!process.stdin.isTTY) throw new Error('an admin credential is needed: --password or IVORYOS_ADMIN_PASSWORD (or --api-key / IVORYOS_API_KEY)');
+      password = await promptHidden(`password for ${username}: `);
+    }
+    const gateway = flags.gateway ?? (env.IVORYOS_GATEWAY_URL || 'http://127.0.0.1:8000');
+    const result = await provisionDeckToken({
+      deck, gateway, dataDir: flags.dataDir ?? (env.IVORYOS_DATA_DIR || 'ivoryos_data'), admin: { username, password, apiKey }, force: flags.force,
+    });
+    console.log(`deck ${deck}: token ${result.prefix}… written to ${result.file} (Redis user ${result.redisUser}); start its agent with: ivoryos-agent <deck file> --name ${deck}`);
   });
 
 program.parseAsync(agentArgv).catch((err: unknown) => {

@@ -1,29 +1,52 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isCredentialError, redisCredentialOptions, redisUrlFor, resolveDeckCredential } from './deck-credential';
 
 describe('resolveDeckCredential', () => {
   let dir: string;
+  const env = (extra: { IVORYOS_DECK_TOKEN?: string } = {}) => ({ IVORYOS_DATA_DIR: dir, IVORYOS_GATEWAY_URL: 'http://127.0.0.1:8000', ...extra });
+  const tokenFile = (deck: string, text: string) => {
+    mkdirSync(join(dir, 'deck-tokens'), { recursive: true });
+    writeFileSync(join(dir, 'deck-tokens', deck), text);
+  };
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), 'ivoryos-cred-'));
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
   it('takes the setting (--token or IVORYOS_DECK_TOKEN) over the file', () => {
-    writeFileSync(join(dir, 'deck-token'), 'ivd_file\n');
-    expect(resolveDeckCredential('lab-a', { IVORYOS_DECK_TOKEN: ' ivd_env ', IVORYOS_DATA_DIR: dir })).toEqual({ username: 'deck_lab-a', token: 'ivd_env', source: 'setting' });
+    tokenFile('lab-a', 'ivd_file\n');
+    expect(resolveDeckCredential('lab-a', env({ IVORYOS_DECK_TOKEN: ' ivd_env ' }))).toEqual({ credential: { username: 'deck_lab-a', token: 'ivd_env', source: 'setting' } });
   });
 
-  it('reads the first line of <dataDir>/deck-token', () => {
-    writeFileSync(join(dir, 'deck-token'), 'ivd_file  \nignored\n');
-    expect(resolveDeckCredential('lab-a', { IVORYOS_DATA_DIR: dir })).toEqual({ username: 'deck_lab-a', token: 'ivd_file', source: 'file' });
+  it("reads the first line of <dataDir>/deck-tokens/<deck>, its own deck's file only", () => {
+    tokenFile('lab-a', 'ivd_a  \nignored\n');
+    tokenFile('lab-b', 'ivd_b\n');
+    expect(resolveDeckCredential('lab-a', env())).toEqual({ credential: { username: 'deck_lab-a', token: 'ivd_a', source: 'file' } });
+    expect(resolveDeckCredential('lab-b', env())).toEqual({ credential: { username: 'deck_lab-b', token: 'ivd_b', source: 'file' } });
   });
 
-  it('has none without a setting and a file, or with an empty file', () => {
-    expect(resolveDeckCredential('lab-a', { IVORYOS_DATA_DIR: dir })).toBeUndefined();
-    writeFileSync(join(dir, 'deck-token'), '\n');
-    expect(resolveDeckCredential('lab-a', { IVORYOS_DATA_DIR: dir })).toBeUndefined();
+  it("never takes another deck's token, and says plainly that the only one found is another deck's", () => {
+    tokenFile('abstract_sdl', 'ivd_demo\n');
+    const found = resolveDeckCredential('lab2', env());
+    expect(found.credential).toBeUndefined();
+    expect(found.notice).toContain(`no token for deck lab2 in ${join(dir, 'deck-tokens', 'lab2')}`);
+    expect(found.notice).toContain('the only deck tokens found belong to other decks (abstract_sdl)');
+    expect(found.notice).toContain('ivoryos-agent provision lab2 --gateway http://127.0.0.1:8000');
+  });
+
+  it('does not read the single deck-token file of earlier versions (it names no deck), and says how to move it', () => {
+    writeFileSync(join(dir, 'deck-token'), 'ivd_old\n');
+    const found = resolveDeckCredential('lab2', env());
+    expect(found.credential).toBeUndefined();
+    expect(found.notice).toContain(`if it is lab2's, move it to ${join(dir, 'deck-tokens', 'lab2')}`);
+  });
+
+  it('has none, and nothing to say, without a setting or any token file, or with an empty file', () => {
+    expect(resolveDeckCredential('lab-a', env())).toEqual({});
+    tokenFile('lab-a', '\n');
+    expect(resolveDeckCredential('lab-a', env())).toEqual({});
   });
 });
 

@@ -23,7 +23,7 @@ export function createRedis(url: string, role: string, logger: Logger, options: 
           ? 'redis refused the deck credential: the token was replaced or revoked, or the gateway has not recreated the deck user yet; ' +
               'an admin issues a new one with POST /api/decks/<deck>/token'
           : 'redis needs credentials and this agent has no deck token: an admin issues one with POST /api/decks/<deck>/token; ' +
-              'give it as --token, IVORYOS_DECK_TOKEN or <data dir>/deck-token',
+              'give it as --token, IVORYOS_DECK_TOKEN or <data dir>/deck-tokens/<deck> (ivoryos-agent provision <deck> writes it)',
       );
     } else logger.warn({ connection: role, err: err.message }, 'redis connection error; reconnecting');
     down = true;

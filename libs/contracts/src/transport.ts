@@ -61,5 +61,15 @@ export const deckRedisUser = (deck: string) => `deck_${deck}`;
  */
 export const deckKeyPatterns = (deck: string): string[] => [`${QUEUE_PREFIX}:deck:${deck}:*`, `${BULL_PREFIX}:${queueNames.deck(deck)}:*`];
 
-/** File in the agent's data directory that may hold its deck token (one line). */
-export const DECK_TOKEN_FILE = 'deck-token';
+/**
+ * Folder in the agent's data directory with one file per deck, named after the deck, holding
+ * that deck's token (one line): `<dataDir>/deck-tokens/<deck>`.
+ */
+export const DECK_TOKENS_DIR = 'deck-tokens';
+
+/**
+ * The single token file used before per-deck files. It does not say which deck it is for, so an
+ * agent never reads it; the development gateway moves it to `deck-tokens/<deck>` when the token's
+ * hash matches a deck's issued credential.
+ */
+export const LEGACY_DECK_TOKEN_FILE = 'deck-token';

@@ -27,7 +27,7 @@ export const agentEnvSchema = z
     IVORYOS_GATEWAY_URL: z.url().default('http://127.0.0.1:8000'),
     /**
      * The deck's token: every Redis connection signs in as user `deck_<name>` with it. Unset and
-     * empty: the first line of `<IVORYOS_DATA_DIR>/deck-token` when that file exists, else none.
+     * empty: the first line of `<IVORYOS_DATA_DIR>/deck-tokens/<name>` when that file exists, else none.
      */
     IVORYOS_DECK_TOKEN: optionalText,
     /** Holds the local journal; put it on a persistent volume in containers. */

@@ -49,7 +49,7 @@ export const gatewayEnvSchema = z.object({
   IVORYOS_REQUIRE_DECK_TOKENS: bool.optional(),
   /**
    * Development only (`npm start` sets it to the demo deck): at start, make sure this deck has a
-   * token and that `<IVORYOS_DATA_DIR>/deck-token` holds it, for the agent started next to it.
+   * token and that `<IVORYOS_DATA_DIR>/deck-tokens/<deck>` holds it, for the agent started next to it.
    */
   IVORYOS_PROVISION_DECK_TOKEN: z.string().regex(DECK_NAME_PATTERN, 'must be a deck name (letters, digits, _ or -)').optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

@@ -24,12 +24,12 @@ export interface TestAgent {
 
 /**
  * The real deck agent as its own OS process (the built CLI), serving the simulated demo deck
- * under a unique name, on the given Redis.
+ * under a unique name, on the given Redis (data in a fresh folder, or `dataDir`).
  */
-export function startTestAgent(opts: { redisUrl: string; deck?: string; env?: Record<string, string>; deckFile?: string; args?: string[] }): TestAgent {
+export function startTestAgent(opts: { redisUrl: string; deck?: string; env?: Record<string, string>; deckFile?: string; args?: string[]; dataDir?: string }): TestAgent {
   if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run npm run build first (npm test does)`);
   const deck = opts.deck ?? `t_${randomBytes(4).toString('hex')}`;
-  const dataDir = mkdtempSync(join(tmpdir(), 'ivoryos-agent-'));
+  const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'ivoryos-agent-'));
   const callLog = join(dataDir, 'sim-calls.log');
   let out = '';
   const agent: TestAgent = {

@@ -4,7 +4,7 @@ import { ApiProperty } from '@nestjs/swagger';
 export class DeckTokenResponse {
   @ApiProperty({ example: 'abstract_sdl' }) deck!: string;
   @ApiProperty({
-    description: "Shown once: give it to the deck's agent (--token, IVORYOS_DECK_TOKEN or <dataDir>/deck-token)",
+    description: "Shown once: give it to the deck's agent (--token, IVORYOS_DECK_TOKEN or <dataDir>/deck-tokens/<deck>; ivoryos-agent provision writes that file)",
     example: 'ivd_...',
   })
   token!: string;
