@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { AllExceptionsFilter } from './common/exception.filter';
+import { requestLogFields } from './common/request-log';
 import { GATEWAY_CONFIG, type GatewayConfig } from './config/gateway-config';
 import { CompatModule } from './compat/compat.module';
 import { DatabaseModule } from './database/database.module';
@@ -28,6 +29,7 @@ export class AppModule {
       providers: [{ provide: GATEWAY_CONFIG, useValue: config }],
       exports: [GATEWAY_CONFIG],
     };
+    const withHeaders = config.env.LOG_LEVEL === 'debug' || config.env.LOG_LEVEL === 'trace';
     return {
       module: AppModule,
       imports: [
@@ -40,6 +42,14 @@ export class AppModule {
               level: config.env.LOG_LEVEL,
               redact: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'],
               autoLogging: { ignore: (req) => (req.url ?? '').startsWith('/api/health') },
+              // One concise line per request (method, path, status, ms, actor); headers only at debug.
+              // Quiet: lines logged inside a request carry its id, not the whole request again.
+              quietReqLogger: true,
+              quietResLogger: true,
+              customSuccessObject: (req, res, val: { responseTime: number }) => requestLogFields(req, res, val.responseTime, withHeaders),
+              customErrorObject: (req, res, err, val: { responseTime: number }) => ({ ...requestLogFields(req, res, val.responseTime, withHeaders), err }),
+              customSuccessMessage: () => 'request completed',
+              customErrorMessage: () => 'request failed',
             },
             // Logs go to stdout and, as in IvoryOS, to ivoryos_data/default.log.
             pino.multistream([

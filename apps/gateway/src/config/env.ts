@@ -27,6 +27,11 @@ export const gatewayEnvSchema = z.object({
   IVORYOS_CORS_ORIGINS: z.string().default(''),
   /** Whether this process consumes run events into PostgreSQL. */
   IVORYOS_INGEST: bool.default(true),
+  /**
+   * Run logs (`GET /api/runs/:id/log`, `logs/` files) have one line per step; false keeps only steps
+   * that did not complete, for runs of many thousand steps. `?steps=` overrides it per request.
+   */
+  IVORYOS_RUN_LOG_STEPS: bool.default(true),
   /** A deck whose agent has not sent a heartbeat for this long is shown offline. */
   IVORYOS_DECK_OFFLINE_AFTER_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
   /** Run pending migrations at start (off by default in production, where a Job runs them). */

@@ -179,16 +179,19 @@ describe('run live view, log, file mirrors and webhooks', () => {
 
   const logLines = () => [
     `${iso(1)} INFO status running`,
+    `${iso(2)} INFO Executing 1 of 1 with kwargs = [{"amount":5}]`,
     `${iso(4)} INFO dosing 5 mg`,
+    `${iso(6)} INFO Step 1 (iteration 1) 'sdl.dose_solid' with args {"amount_in_mg":5} completed, output 0.5`,
     `${iso(8)} WARN status waiting: Refill the vial`,
     `${iso(9)} INFO status running`,
     `${iso(10)} INFO two\\nlines`,
+    `${iso(11)} INFO Output value: [{"amount":5,"mass":0.5}]`,
     `${iso(12)} WARN almost done`,
     `${iso(13)} INFO status completed`,
   ];
   const iso = (s: number) => new Date(t0 + s * 1000).toISOString();
 
-  it('serves the run log as text from PostgreSQL, one line per log and status event', async () => {
+  it('serves the run log as text from PostgreSQL: phases, steps, log and status events', async () => {
     const res = await fetch(`${gw.url}/api/runs/${runId}/log`, { headers: auth });
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('text/plain; charset=utf-8');

@@ -9,7 +9,7 @@ import { GATEWAY_CONFIG, type GatewayConfig } from '../../config/gateway-config'
 import { RunUpdates, type RunUpdate } from '../ingest/run-updates';
 import { RunsService } from '../runs.service';
 import { RunLedger } from './run-ledger';
-import { formatLogLine, resultsFileName, runLogFileName } from './run-log-format';
+import { formatLogLine, resultsFileName, runLogFileName, type RunLogContext } from './run-log-format';
 
 type Fields = { readonly [key: string]: JsonValue | undefined };
 
@@ -24,6 +24,8 @@ export class RunFilesMirror implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(RunFilesMirror.name);
   /** Writes of one run, chained so its lines stay in seq order. */
   private readonly chains = new Map<string, Promise<void>>();
+  /** Main-phase iterations per run being mirrored (read once per run). */
+  private readonly totals = new Map<string, number | null>();
   private subscription?: Subscription;
 
   constructor(
@@ -58,8 +60,9 @@ export class RunFilesMirror implements OnModuleInit, OnModuleDestroy {
   }
 
   private async mirror(u: RunUpdate): Promise<void> {
+    const ctx = await this.logContext(u);
     const lines = u.events
-      .map((env: EventEnvelope) => formatLogLine(env.event.type, env.event as unknown as Fields, env.at))
+      .map((env: EventEnvelope) => formatLogLine(env.event.type, env.event as unknown as Fields, env.at, ctx))
       .filter((l) => l !== undefined);
     if (lines.length) {
       const dir = join(this.config.dataDir, 'logs');
@@ -67,7 +70,23 @@ export class RunFilesMirror implements OnModuleInit, OnModuleDestroy {
       await appendFile(join(dir, runLogFileName(u.name, u.runId)), `${lines.join('\n')}\n`);
     }
     const ended = u.events.some((env) => env.event.type === 'run.status' && FINAL_RUN_STATUSES.includes(env.event.status));
+    if (ended) this.totals.delete(u.runId);
     if (ended && FINAL_RUN_STATUSES.includes(u.status)) await this.writeResults(u.runId);
+  }
+
+  /** The same lines as `GET /api/runs/:id/log` gives with the default settings; read only when a batch needs them. */
+  private async logContext(u: RunUpdate): Promise<RunLogContext> {
+    let total = this.totals.get(u.runId);
+    if (total === undefined && u.events.some((e) => e.event.type === 'phase.started' && e.event.phase === 'main')) {
+      total = await this.ledger.mainTotal(u.runId);
+      this.totals.set(u.runId, total);
+    }
+    const commands = u.events.some((e) => e.event.type === 'command');
+    return {
+      total: total ?? null,
+      steps: this.config.env.IVORYOS_RUN_LOG_STEPS,
+      issuedBy: commands ? await this.ledger.commandIssuers(u.runId) : new Map(),
+    };
   }
 
   /** The same table as `GET /api/runs/:id/results.csv`, named like IvoryOS's `data_path`. */

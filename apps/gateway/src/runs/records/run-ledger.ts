@@ -1,7 +1,7 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
 import type { RunEventType, RunStatus } from '@ivoryos/contracts';
-import { RunEventRecord, WorkflowRun } from '@ivoryos/db';
+import { RunCommandRecord, RunEventRecord, WorkflowRun } from '@ivoryos/db';
 import type { LedgerRow } from '../live/sse-format';
 
 /** Where a run stands, read together: its status and the highest seq applied with it. */
@@ -33,6 +33,19 @@ export class RunLedger {
     if (!run) return null;
     const { id, name, status, lastSeq, createdAt, startedAt, endedAt } = run;
     return { id, name, status, lastSeq, createdAt, startedAt, endedAt };
+  }
+
+  /** Iterations (or batches) of the run's main phase, as the agent's plan counts them; null for an unknown run. */
+  async mainTotal(runId: string): Promise<number | null> {
+    const run = await this.em.fork().findOne(WorkflowRun, { id: runId }, { fields: ['repeat', 'parameters', 'batchSize'], disableIdentityMap: true });
+    if (!run) return null;
+    return run.parameters ? Math.ceil(run.parameters.length / Math.max(1, run.batchSize)) : run.repeat;
+  }
+
+  /** Who issued each of the run's operator commands, by command id. */
+  async commandIssuers(runId: string): Promise<Map<string, string>> {
+    const rows = await this.em.fork().find(RunCommandRecord, { runId }, { fields: ['id', 'issuedBy'], disableIdentityMap: true });
+    return new Map(rows.map((r) => [r.id, r.issuedBy]));
   }
 
   /** Ledger rows with `after < seq <= upTo`, oldest first, at most `limit`; only `types` when given. */

@@ -1,29 +1,39 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { NotFound } from '../../common/domain-errors';
+import { GATEWAY_CONFIG, type GatewayConfig } from '../../config/gateway-config';
 import { RunLedger } from './run-ledger';
-import { formatLogLine, LOG_EVENT_TYPES } from './run-log-format';
+import { formatLogLine, LOG_EVENT_TYPES, type RunLogContext } from './run-log-format';
 
 const PAGE = 2000;
 
 @Injectable()
 export class RunLogService {
-  constructor(private readonly ledger: RunLedger) {}
+  constructor(
+    private readonly ledger: RunLedger,
+    @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
+  ) {}
 
   /**
    * A run's log from the ledger, in pages of lines (each ending in `\n`). Resolves only once the
    * run is known to exist (404 otherwise), so callers can answer errors before sending anything.
+   * `steps`: one line per step (default `IVORYOS_RUN_LOG_STEPS`); false keeps the steps that did not complete.
    */
-  async open(runId: string, deckScope?: string): Promise<AsyncIterable<string>> {
+  async open(runId: string, deckScope?: string, steps?: boolean): Promise<AsyncIterable<string>> {
     const run = await this.ledger.position(runId, deckScope);
     if (!run) throw new NotFound('run', runId);
     const ledger = this.ledger;
+    const ctx: RunLogContext = {
+      total: await ledger.mainTotal(runId),
+      steps: steps ?? this.config.env.IVORYOS_RUN_LOG_STEPS,
+      issuedBy: await ledger.commandIssuers(runId),
+    };
     return (async function* pages() {
       let after = 0;
       for (;;) {
         const rows = await ledger.rows(runId, after, run.lastSeq, PAGE, LOG_EVENT_TYPES);
         if (!rows.length) return;
         after = rows[rows.length - 1].seq;
-        const lines = rows.map((r) => formatLogLine(r.type, isObject(r.payload) ? r.payload : null, r.at)).filter((l) => l !== undefined);
+        const lines = rows.map((r) => formatLogLine(r.type, isObject(r.payload) ? r.payload : null, r.at, ctx)).filter((l) => l !== undefined);
         if (lines.length) yield `${lines.join('\n')}\n`;
         if (rows.length < PAGE) return;
       }
