@@ -2,11 +2,11 @@ import nx from '@nx/eslint-plugin';
 import tseslint from 'typescript-eslint';
 
 export default [
-  { ignores: ['dist/**', 'node_modules/**', 'ivoryos_data/**', '**/fixtures/**', 'coverage/**'] },
+  { ignores: ['dist/**', 'node_modules/**', 'ivoryos_data/**', '**/fixtures/**', 'coverage/**', 'apps/web/src/routeTree.gen.ts', 'apps/web/src/api/schema.d.ts', 'apps/web/e2e/screenshots/**'] },
   ...nx.configs['flat/base'],
   ...nx.configs['flat/typescript'],
   {
-    files: ['**/*.ts'],
+    files: ['**/*.ts', '**/*.tsx'],
     rules: {
       '@nx/enforce-module-boundaries': [
         'error',
@@ -25,6 +25,10 @@ export default [
             // the agent never reaches the database, and the gateway does not load deck code
             { sourceTag: 'scope:agent', notDependOnLibsWithTags: ['scope:gateway'] },
             { sourceTag: 'scope:gateway', notDependOnLibsWithTags: ['scope:agent'] },
+            // the browser UI speaks only the public API: shared types and the pure workflow engine
+            { sourceTag: 'scope:web', onlyDependOnLibsWithTags: ['type:contracts', 'type:engine'] },
+            // the browser tests start the real system through the test helpers, and drive it from outside
+            { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['type:contracts', 'type:testing'] },
           ],
         },
       ],
@@ -33,7 +37,7 @@ export default [
     },
   },
   {
-    files: ['**/*.spec.ts', '**/*.int-spec.ts', '**/*.e2e-spec.ts'],
+    files: ['**/*.spec.ts', '**/*.int-spec.ts', '**/*.e2e-spec.ts', '**/*.test.ts', '**/*.test.tsx'],
     rules: { '@typescript-eslint/no-non-null-assertion': 'off' },
   },
 ];

@@ -1,6 +1,7 @@
-// `npm test`: lint (with the Nx module-boundary rule), type check, build once, then every jest
-// suite (unit, integration against the real PostgreSQL and Redis, end to end against the built
-// apps). Ends with one line "tests: N passed, N failed".
+// `npm test`: lint (with the Nx module-boundary rule), type check, build once, the web UI's
+// component tests (vitest), then every jest suite (unit, integration against the real PostgreSQL
+// and Redis, end to end against the built apps, the browser tests in Chromium). Ends with one
+// line "tests: N passed, N failed".
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -41,7 +42,14 @@ let ok = true;
 ok = run('project graph', ['node_modules/nx/dist/bin/nx.js', 'show', 'projects', '--json']) && ok;
 ok = run('lint (eslint + Nx module boundaries)', ['node_modules/eslint/bin/eslint.js', '.', '--max-warnings=0']) && ok;
 ok = run('type check', ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.json', '--noEmit']) && ok;
+ok = run('type check (web UI)', ['node_modules/typescript/bin/tsc', '-p', 'apps/web/tsconfig.json', '--noEmit']) && ok;
 ok = run('build', ['tools/build.mjs']) && ok;
+
+// The web UI's component tests (vitest + Testing Library in jsdom); counted with the rest.
+const vitestReport = join(mkdtempSync(join(tmpdir(), 'ivoryos-vitest-')), 'report.json');
+ok = run('web component tests (vitest)', [
+  'node_modules/vitest/vitest.mjs', 'run', '--config', 'apps/web/vitest.config.mts', '--reporter=default', '--reporter=json', `--outputFile.json=${vitestReport}`,
+]) && ok;
 
 const report = join(mkdtempSync(join(tmpdir(), 'ivoryos-jest-')), 'report.json');
 const jestOk = run('jest (unit, integration, end to end)', [
@@ -59,6 +67,11 @@ if (existsSync(report)) {
   const r = JSON.parse(readFileSync(report, 'utf8'));
   passed = r.numPassedTests;
   failed = r.numFailedTests + r.numRuntimeErrorTestSuites;
+}
+if (existsSync(vitestReport)) {
+  const v = JSON.parse(readFileSync(vitestReport, 'utf8'));
+  passed += v.numPassedTests;
+  failed += v.numFailedTests;
 }
 if (existsSync(chaosReport)) {
   const c = JSON.parse(readFileSync(chaosReport, 'utf8'));

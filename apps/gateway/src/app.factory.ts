@@ -2,29 +2,25 @@ import { RequestMethod } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import cookieParser from 'cookie-parser';
-import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { installBodyParsing } from './common/body-parsing';
 import { hopTimingMiddleware } from './common/hop-timing';
+import { securityHeaders } from './common/security-headers';
 import { createValidationPipe } from './common/validation';
 import type { GatewayConfig } from './config/gateway-config';
 import { buildOpenApi, serveDocs } from './docs/openapi';
 import { mountQueueBoard } from './queue-board/mount-queue-board';
+import { findWebDir, serveWebUi } from './web/serve-web';
 
 /** The gateway, configured but not listening: used by main and by the end-to-end tests. */
 export async function createGatewayApp(config: GatewayConfig): Promise<NestExpressApplication> {
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), { bodyParser: false, bufferLogs: true });
   app.useLogger(app.get(Logger));
   if (config.env.IVORYOS_HOP_TIMING) app.use(hopTimingMiddleware);
-  app.set('trust proxy', 'loopback');
+  app.set('trust proxy', config.env.IVORYOS_TRUST_PROXY);
   app.disable('x-powered-by');
-  app.use(
-    helmet({
-      // Swagger UI needs inline styles and data: images; scripts stay same-origin.
-      contentSecurityPolicy: { directives: { 'style-src': ["'self'", "'unsafe-inline'"], 'img-src': ["'self'", 'data:'] } },
-    }),
-  );
+  app.use(securityHeaders());
   const origins = config.env.IVORYOS_CORS_ORIGINS.split(',').map((s) => s.trim()).filter(Boolean);
   app.enableCors({ origin: origins.length ? origins : false, credentials: true });
   app.use(cookieParser());
@@ -34,5 +30,7 @@ export async function createGatewayApp(config: GatewayConfig): Promise<NestExpre
   app.setGlobalPrefix('api', { exclude: [{ path: 'ivoryos', method: RequestMethod.ALL }, { path: 'ivoryos/{*path}', method: RequestMethod.ALL }] });
   app.useGlobalPipes(createValidationPipe());
   serveDocs(app, buildOpenApi(app, config.version));
+  const webDir = findWebDir(config.env.IVORYOS_WEB_DIR);
+  if (webDir) serveWebUi(app, webDir);
   return app;
 }

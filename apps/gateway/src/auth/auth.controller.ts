@@ -1,8 +1,7 @@
-import { Body, Controller, Get, HttpCode, HttpStatus, Inject, Post, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, HttpStatus, Post, Req, Res } from '@nestjs/common';
 import { ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags, ApiTooManyRequestsResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
-import type { CookieOptions, Request, Response } from 'express';
+import type { Request, Response } from 'express';
 import { CurrentActor, type AuthActor } from '../common/actor';
-import { GATEWAY_CONFIG, type GatewayConfig } from '../config/gateway-config';
 import { SESSION_COOKIE } from '../docs/openapi';
 import { Access } from './access.decorator';
 import { TooManyLoginFailures } from './auth-errors';
@@ -10,16 +9,14 @@ import { bearerToken } from './auth.guard';
 import { AuthService } from './auth.service';
 import { LoginDto, LogoutDto, RefreshDto, TokenResponse } from './dto/login.dto';
 import { MeResponse } from './dto/me-response.dto';
+import { sessionCookieOptions } from './session-cookie';
 import { TOKEN_TTL, type TokenType } from './tokens';
 import { BadInput } from '../common/domain-errors';
 
 @ApiTags('auth')
 @Controller('auth')
 export class AuthController {
-  constructor(
-    private readonly auth: AuthService,
-    @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
-  ) {}
+  constructor(private readonly auth: AuthService) {}
 
   @Post('login')
   @Access('public')
@@ -31,7 +28,7 @@ export class AuthController {
   async login(@Body() body: LoginDto, @Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<TokenResponse> {
     try {
       const { tokens, sessionToken } = await this.auth.login(body.username, body.password, req.ip ?? req.socket.remoteAddress ?? 'unknown');
-      res.cookie(SESSION_COOKIE, sessionToken, { ...this.cookieOptions(), maxAge: TOKEN_TTL.session * 1000 });
+      res.cookie(SESSION_COOKIE, sessionToken, { ...sessionCookieOptions(req), maxAge: TOKEN_TTL.session * 1000 });
       return tokens;
     } catch (err) {
       if (err instanceof TooManyLoginFailures) res.setHeader('Retry-After', String(err.retryAfterSeconds));
@@ -65,13 +62,9 @@ export class AuthController {
     if (typeof session === 'string' && session) tokens.push({ token: session, typ: 'session' });
     if (body.refreshToken) tokens.push({ token: body.refreshToken, typ: 'refresh' });
     await this.auth.logout(actor.id, tokens, body.everywhere ?? false);
-    res.clearCookie(SESSION_COOKIE, this.cookieOptions());
+    res.clearCookie(SESSION_COOKIE, sessionCookieOptions(req));
   }
 
-  private cookieOptions(): CookieOptions {
-    // Lax: sent on top-level navigation (links into the UI) but not on cross-site POSTs.
-    return { httpOnly: true, sameSite: 'lax', secure: this.config.production, path: '/' };
-  }
 }
 
 @ApiTags('auth')

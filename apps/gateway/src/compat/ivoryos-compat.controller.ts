@@ -11,6 +11,7 @@ import { InstrumentNameParam, UuidParam } from '../common/param-pipes';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config/gateway-config';
 import { DirectCallsService } from '../direct-calls/direct-calls.service';
 import { SESSION_COOKIE } from '../docs/openapi';
+import { sessionCookieOptions } from '../auth/session-cookie';
 import { TOKEN_TTL } from '../auth/tokens';
 import { CompatAuthFilter } from './compat-auth.filter';
 
@@ -59,7 +60,7 @@ export class IvoryosCompatController {
     const password = typeof form.password === 'string' ? form.password : '';
     try {
       const { sessionToken } = await this.auth.login(username, password, req.ip ?? req.socket.remoteAddress ?? 'unknown');
-      res.cookie(SESSION_COOKIE, sessionToken, { httpOnly: true, sameSite: 'lax', secure: this.config.production, path: '/', maxAge: TOKEN_TTL.session * 1000 });
+      res.cookie(SESSION_COOKIE, sessionToken, { ...sessionCookieOptions(req), maxAge: TOKEN_TTL.session * 1000 });
       res.redirect(302, '/ivoryos/');
     } catch (err) {
       if (err instanceof TooManyLoginFailures) {

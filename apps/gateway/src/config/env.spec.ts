@@ -35,3 +35,23 @@ describe('gatewayRedisUrl', () => {
     expect(() => parseGatewayEnv({ REDIS_PASSWORD: '' })).toThrow(/REDIS_PASSWORD/);
   });
 });
+
+describe('IVORYOS_TRUST_PROXY', () => {
+  const trust = (value?: string) => parseGatewayEnv(value === undefined ? {} : { IVORYOS_TRUST_PROXY: value }).IVORYOS_TRUST_PROXY;
+
+  it('is off by default and for false-like words', () => {
+    expect(trust()).toBe(false);
+    for (const v of ['', 'false', '0', 'no', 'off']) expect(trust(v)).toBe(false);
+  });
+
+  it('takes true, a hop count, names, addresses and CIDRs', () => {
+    expect(trust('true')).toBe(true);
+    expect(trust('2')).toBe(2);
+    expect(trust('loopback, 10.0.0.0/8,::1, fd00::/8')).toBe('loopback,10.0.0.0/8,::1,fd00::/8');
+  });
+
+  it('refuses anything else, naming the setting and the bad items', () => {
+    expect(() => trust('proxy.example.com')).toThrow(/IVORYOS_TRUST_PROXY: .*proxy\.example\.com/);
+    expect(() => trust('10.0.0.0/40')).toThrow(/10\.0\.0\.0\/40/);
+  });
+});

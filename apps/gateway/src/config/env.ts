@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 import { DECK_NAME_PATTERN } from '@ivoryos/contracts';
 import { parseWebhookAllowList } from '../runs/notify/webhook-allow';
@@ -25,6 +26,15 @@ export const gatewayEnvSchema = z.object({
   /** Shared by all replicas: tokens issued by one are accepted by the others. */
   IVORYOS_JWT_SECRET: z.string().min(16).optional(),
   IVORYOS_CORS_ORIGINS: z.string().default(''),
+  /**
+   * Which proxies' X-Forwarded-For/-Proto to believe (Express's "trust proxy"): empty or false for
+   * none (the default), true for any, a hop count, or addresses/CIDRs and the names loopback,
+   * linklocal, uniquelocal, comma-separated. Decides the client address for login throttling and
+   * whether a request came over HTTPS (secure cookies, upgrade-insecure-requests, HSTS).
+   */
+  IVORYOS_TRUST_PROXY: z.string().default('').transform((text, ctx) => parseTrustProxy(text, ctx)),
+  /** The built web UI served at `/`; default: dist/apps/web. */
+  IVORYOS_WEB_DIR: z.string().optional(),
   /** Whether this process consumes run events into PostgreSQL. */
   IVORYOS_INGEST: bool.default(true),
   /**
@@ -63,6 +73,27 @@ export const gatewayEnvSchema = z.object({
 });
 
 export type GatewayEnv = z.infer<typeof gatewayEnvSchema>;
+
+const PROXY_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+function isAddressOrCidr(item: string): boolean {
+  const [addr, bits, extra] = item.split('/');
+  if (extra !== undefined || !addr || !isIP(addr)) return false;
+  if (bits === undefined) return true;
+  const max = isIP(addr) === 4 ? 32 : 128;
+  return /^\d+$/.test(bits) && Number(bits) <= max;
+}
+
+function parseTrustProxy(text: string, ctx: z.RefinementCtx): boolean | number | string {
+  const value = text.trim().toLowerCase();
+  if (['', 'false', '0', 'no', 'off'].includes(value)) return false;
+  if (['true', 'yes', 'on'].includes(value)) return true;
+  if (/^\d+$/.test(value)) return Number(value);
+  const items = value.split(',').map((s) => s.trim()).filter(Boolean);
+  const bad = items.filter((item) => !PROXY_NAMES.has(item) && !isAddressOrCidr(item));
+  if (bad.length) ctx.addIssue({ code: 'custom', message: `not an address, CIDR or loopback/linklocal/uniquelocal: ${bad.join(', ')}` });
+  return items.join(',');
+}
 
 /** Names of the gateway's settings; deployment files are checked against this list. */
 export const gatewayEnvNames = Object.keys(gatewayEnvSchema.shape) as (keyof GatewayEnv)[];

@@ -1,0 +1,238 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { LAB_HOST, auditPage, launchBrowser, newWatchedPage, type Watched } from './browser';
+import { startWebStack, type WebStack } from './stack';
+
+const act = (id: number, instrument: string, action: string, args: Record<string, unknown> = {}, extra: Record<string, unknown> = {}) => ({
+  id, uuid: 5000 + id, instrument, action, args, return: '', ...extra,
+});
+
+/** An input step in prep, a #parameter, and a step that fails on its first call (retry clears it). */
+const runWorkflow = (name: string, deck: string) => ({
+  name,
+  deck,
+  script_dict: {
+    prep: [act(1, 'input', 'vials', { statement: 'How many vials?' }, { arg_types: { statement: 'int' }, return: 'vials' })],
+    script: [act(1, 'deck.bench', 'noop', { x: '#amount' }, { return: 'echo' }), act(2, 'deck.sdl', 'fail_once')],
+    cleanup: [],
+  },
+});
+
+// Browser work on a shared 2-core machine: generous, bounded waits (no fixed sleeps).
+const UI_WAIT = 30_000;
+jest.setTimeout(180_000);
+
+describe('the web UI in Chromium against the real gateway, database, Redis and demo deck agent', () => {
+  let stack: WebStack;
+  let browser: Browser;
+  let admin: Watched;
+  const problems: string[] = [];
+  let origin: string;
+
+  const signIn = async (w: Watched, username: string, password: string, path: string) => {
+    await w.page.goto(`${origin}${path}`);
+    await w.page.waitForURL(/\/login\?next=/, { timeout: UI_WAIT });
+    await w.page.getByLabel('Username').fill(username);
+    await w.page.getByLabel('Password', { exact: true }).fill(password);
+    await w.page.getByRole('button', { name: 'Sign in' }).click();
+    await w.page.waitForURL((url) => url.pathname === path, { timeout: UI_WAIT });
+    // Before signing in, the session check answers 401 (the only error the browser may log).
+    w.errors.splice(0, w.errors.length, ...w.errors.filter((e) => !/401/.test(e)));
+  };
+  const heading = (page: Page) => page.getByRole('heading', { level: 1 });
+
+  beforeAll(async () => {
+    stack = await startWebStack();
+    // Not localhost: a browser on another host applies upgrade-insecure-requests, localhost is exempt.
+    origin = `http://${LAB_HOST}:${stack.port}`;
+    browser = await launchBrowser();
+    admin = await newWatchedPage(browser);
+  }, 180_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await stack?.stop();
+  });
+
+  it('signs in from a lab tablet over plain HTTP and returns to the page asked for, with the header words', async () => {
+    await admin.page.goto(`${origin}/devices/${stack.deck}`);
+    await admin.page.waitForURL(/\/login\?next=/, { timeout: UI_WAIT });
+    await heading(admin.page).waitFor();
+    problems.push(...(await auditPage(admin.page, 'login')));
+    await admin.page.getByLabel('Username').fill('admin');
+    await admin.page.getByLabel('Password', { exact: true }).fill('wrong password');
+    await admin.page.getByRole('button', { name: 'Sign in' }).click();
+    await admin.page.getByText('Wrong username or password').waitFor({ timeout: UI_WAIT });
+    admin.errors.length = 0; // the 401s of the session check and the wrong password
+    await admin.page.getByLabel('Password', { exact: true }).fill('admin');
+    await admin.page.getByRole('button', { name: 'Sign in' }).click();
+    await admin.page.waitForURL(`${origin}/devices/${stack.deck}`, { timeout: UI_WAIT });
+    expect(await heading(admin.page).textContent()).toBe(`Devices: ${stack.deck}`);
+    const header = admin.page.getByRole('banner');
+    await header.getByRole('button', { name: 'Sign out' }).waitFor();
+    await header.getByRole('button', { name: 'Toggle colour scheme' }).waitFor();
+    await header.getByRole('button', { name: /^Attention/ }).waitFor();
+    expect(await header.textContent()).toContain('(admin)');
+    const cookies = await admin.context.cookies();
+    expect(cookies.find((c) => c.name === 'ivoryos_session')).toMatchObject({ httpOnly: true, secure: false });
+  });
+
+  it('calls a method from Devices: every missing field marked at once, then the result inline and in the history', async () => {
+    const page = admin.page;
+    await page.getByRole('link', { name: /^sdl/ }).click();
+    const card = page.getByRole('form', { name: 'deck.sdl.analyze' });
+    await card.getByRole('button', { name: 'Run analyze' }).click();
+    await card.getByText('Required').nth(1).waitFor();
+    expect(await card.getByText('Required').count()).toBe(2);
+    await card.getByLabel('param_1').fill('1');
+    await card.getByLabel('param_2').fill('2');
+    await card.getByRole('button', { name: 'Run analyze' }).click();
+    await card.getByText('analyze finished').waitFor({ timeout: UI_WAIT });
+    await page.getByRole('table').getByText('deck.sdl.analyze(param_1=1, param_2=2)').waitFor({ timeout: UI_WAIT });
+    problems.push(...(await auditPage(page, 'devices')));
+
+    await page.getByRole('link', { name: /^balance/ }).click();
+    const property = page.getByRole('form', { name: 'deck.balance.tare_offset (property)' });
+    await property.getByRole('button', { name: 'Read' }).click();
+    await property.getByText('tare_offset finished').waitFor({ timeout: UI_WAIT });
+    await property.getByLabel('value').fill('0.5');
+    await property.getByRole('button', { name: 'Set' }).click();
+    await property.getByText('set tare_offset finished').waitFor({ timeout: UI_WAIT });
+  });
+
+  let runId = '';
+
+  it('follows a 3-row run live: answers its input prompt and a failed-step decision (retry), then reads its results and downloads the CSV', async () => {
+    const page = admin.page;
+    // The workflow arrives as an IvoryOS JSON file, imported from the Library.
+    const file = join(mkdtempSync(join(tmpdir(), 'ivoryos-web-')), 'web_flow.json');
+    writeFileSync(file, JSON.stringify(runWorkflow('web_flow', stack.deck)));
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Library' }).click();
+    await heading(page).filter({ hasText: 'Library' }).waitFor({ timeout: UI_WAIT });
+    const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.getByRole('button', { name: 'Import IvoryOS JSON' }).click()]);
+    await chooser.setFiles(file);
+    await page.getByRole('table', { name: 'Workflows' }).getByRole('link', { name: 'web_flow' }).waitFor({ timeout: UI_WAIT });
+    problems.push(...(await auditPage(page, 'library')));
+
+    // Execute: a 3-row parameter table, with a typo caught in its cell before anything is sent.
+    await page.getByRole('table', { name: 'Workflows' }).getByRole('link', { name: 'Run' }).click();
+    await heading(page).filter({ hasText: 'Run web_flow' }).waitFor({ timeout: UI_WAIT });
+    await page.getByText('Checked against the deck: no problems.').waitFor({ timeout: UI_WAIT });
+    await page.getByLabel('amount, row 1').fill('one');
+    await page.getByText(/cannot convert|not a number|expected/i).first().waitFor();
+    await page.getByLabel('amount, row 1').fill('1');
+    for (const [row, value] of [[2, '2'], [3, '3']] as const) {
+      await page.getByRole('button', { name: 'Add row' }).click();
+      await page.getByLabel(`amount, row ${row}`).fill(value);
+    }
+    problems.push(...(await auditPage(page, 'execute')));
+    await page.getByRole('button', { name: 'Queue run' }).click();
+    await page.waitForURL(/\/runs\/[0-9a-f-]{36}/, { timeout: UI_WAIT });
+    runId = new URL(page.url()).pathname.split('/').pop() as string;
+
+    const inputDialog = page.getByRole('dialog', { name: 'Input needed' });
+    await inputDialog.waitFor({ timeout: UI_WAIT });
+    await inputDialog.getByLabel('How many vials?').fill('4');
+    await inputDialog.getByRole('button', { name: 'Submit' }).click();
+
+    const failed = page.getByRole('dialog', { name: 'Step failed' });
+    await failed.waitFor({ timeout: UI_WAIT });
+    await failed.getByText(/first call fails/).waitFor();
+    problems.push(...(await auditPage(page, 'run-waiting')));
+    await failed.getByRole('button', { name: 'Retry step' }).click();
+
+    // Live: the page changes without a reload when the run completes.
+    await page.getByRole('status', { name: 'Run status' }).filter({ hasText: 'completed' }).waitFor({ timeout: UI_WAIT });
+    const record = await stack.api<{ status: string; phases: { name: string; steps: { methodName: string; attempt: number; status: string }[] }[] }>('GET', `/api/runs/${runId}`);
+    expect(record.body.status).toBe('completed');
+    const attempts = record.body.phases.flatMap((p) => p.steps).filter((s) => s.methodName === 'fail_once');
+    expect(attempts.map((s) => [s.attempt, s.status])).toEqual([[1, 'failed'], [2, 'completed'], [1, 'completed'], [1, 'completed']]);
+    problems.push(...(await auditPage(page, 'run-steps')));
+
+    await page.getByRole('tab', { name: 'Log' }).click();
+    await page.waitForURL(/tab=log/);
+    problems.push(...(await auditPage(page, 'run-log')));
+
+    await page.getByRole('tab', { name: 'Outputs' }).click();
+    await page.waitForURL(/tab=outputs/);
+    const results = page.getByRole('table', { name: 'Results' });
+    await results.waitFor({ timeout: UI_WAIT });
+    expect(await results.locator('tbody tr').count()).toBe(3);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Download CSV' }).click()]);
+    const csv = readFileSync((await download.path()) as string, 'utf8').trim().split(/\r?\n/);
+    expect(csv[0]).toContain('amount');
+    expect(csv[0]).toContain('echo');
+    expect(csv).toHaveLength(4);
+    problems.push(...(await auditPage(page, 'run-outputs')));
+  });
+
+  it('lists the run in Data, and gives admins users, API keys (shown once), deck tokens and the audit log', async () => {
+    const page = admin.page;
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Data' }).click();
+    await page.getByRole('table', { name: 'Runs' }).getByRole('link', { name: 'web_flow', exact: true }).waitFor({ timeout: UI_WAIT });
+    problems.push(...(await auditPage(page, 'data')));
+
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Admin' }).click();
+    await page.getByRole('table', { name: 'Users' }).getByText('admin', { exact: true }).waitFor({ timeout: UI_WAIT });
+    problems.push(...(await auditPage(page, 'admin-users')));
+    await page.getByRole('tab', { name: 'API keys' }).click();
+    await page.getByRole('textbox', { name: /^Name/ }).fill('lims');
+    await page.getByRole('button', { name: 'Create key' }).click();
+    const shown = page.getByRole('dialog', { name: 'API key created' });
+    const key = (await shown.locator('pre').textContent({ timeout: UI_WAIT }))?.trim() ?? '';
+    expect(key).toMatch(/^ivk_/);
+    problems.push(...(await auditPage(page, 'admin-api-key-shown')));
+    await shown.getByRole('button', { name: 'Done' }).click();
+    await page.getByRole('table', { name: 'API keys' }).getByText('lims').waitFor();
+    expect(await page.getByText(key).count()).toBe(0);
+    expect((await fetch(`${stack.url}/api/me`, { headers: { authorization: `Bearer ${key}` } })).status).toBe(200);
+    await page.getByRole('tab', { name: 'Deck tokens' }).click();
+    await page.getByRole('table', { name: 'Decks' }).getByText(stack.deck).waitFor({ timeout: UI_WAIT });
+    problems.push(...(await auditPage(page, 'admin-decks')));
+    await page.getByRole('tab', { name: 'Audit log' }).click();
+    await page.getByRole('table', { name: 'Audit log' }).getByText(/name=lims/).first().waitFor({ timeout: UI_WAIT });
+    problems.push(...(await auditPage(page, 'admin-audit')));
+  });
+
+  it('shows the lab overview with the deck and the run', async () => {
+    const page = admin.page;
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Home' }).click();
+    await page.waitForURL(`${origin}/`);
+    await page.getByRole('heading', { name: stack.deck }).waitFor({ timeout: UI_WAIT });
+    await page.getByRole('link', { name: /web_flow/ }).first().waitFor({ timeout: UI_WAIT });
+    problems.push(...(await auditPage(page, 'home')));
+  });
+
+  it('gives a viewer every page read-only: none of the controls that change anything exist', async () => {
+    expect((await stack.api('POST', '/api/users', { username: 'viewer_ana', password: 'a long passphrase', role: 'viewer' })).status).toBe(201);
+    const viewer = await newWatchedPage(browser);
+    try {
+      await signIn(viewer, 'viewer_ana', 'a long passphrase', `/devices/${stack.deck}`);
+      const page = viewer.page;
+      expect(await page.getByRole('banner').textContent()).toContain('(viewer)');
+      await page.getByRole('form', { name: 'deck.sdl.analyze' }).waitFor({ timeout: UI_WAIT });
+      for (const name of [/^Run /, /^Read$/, /^Set$/]) expect(await page.getByRole('button', { name }).count()).toBe(0);
+      expect(await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Admin' }).count()).toBe(0);
+      problems.push(...(await auditPage(page, 'devices-viewer')));
+      await page.goto(`${origin}/runs/${runId}?tab=steps`);
+      await page.getByRole('status', { name: 'Run status' }).filter({ hasText: 'completed' }).waitFor({ timeout: UI_WAIT });
+      for (const name of ['Pause', 'Resume', 'Retry step', 'Skip step', 'Stop after this iteration…', 'Stop now…', 'Cancel run']) {
+        expect(await page.getByRole('button', { name }).count()).toBe(0);
+      }
+      await page.goto(`${origin}/library`);
+      await page.getByRole('table', { name: 'Workflows' }).getByRole('link', { name: 'web_flow' }).waitFor({ timeout: UI_WAIT });
+      for (const name of ['Import IvoryOS JSON', 'Run']) expect(await page.getByRole('button', { name }).count()).toBe(0);
+      expect(await page.getByRole('table', { name: 'Workflows' }).getByRole('link', { name: 'Run' }).count()).toBe(0);
+      expect(viewer.errors).toEqual([]);
+    } finally {
+      await viewer.context.close();
+    }
+  });
+
+  it('had no console errors, and axe found no serious or critical violation on any page in either theme', () => {
+    expect(admin.errors).toEqual([]);
+    expect(problems).toEqual([]);
+  });
+});

@@ -1,0 +1,44 @@
+import { Anchor, Group, Table, Text } from '@mantine/core';
+import { $api } from '../api/client';
+import { formatValue } from '../lib/format';
+
+/** One row per sample: parameters, variables and outputs; downloadable as CSV. */
+export function RunOutputs({ runId }: { runId: string }) {
+  const { data } = $api.useQuery('get', '/api/runs/{id}/results', { params: { path: { id: runId } } });
+  return (
+    <div>
+      <Group justify="flex-end" mb="xs">
+        <Anchor href={`/api/runs/${encodeURIComponent(runId)}/results.csv`} download={`run-${runId}-results.csv`}>
+          Download CSV
+        </Anchor>
+        <Anchor href={`/api/runs/${encodeURIComponent(runId)}/steps.csv`} download={`run-${runId}-steps.csv`}>
+          Download steps CSV
+        </Anchor>
+      </Group>
+      {!data || data.rows.length === 0 ? (
+        <Text>No results yet.</Text>
+      ) : (
+        <Table.ScrollContainer minWidth={500}>
+          <Table striped withTableBorder aria-label="Results">
+            <Table.Thead>
+              <Table.Tr>
+                {data.columns.map((c) => (
+                  <Table.Th key={c}>{c}</Table.Th>
+                ))}
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {data.rows.map((row, i) => (
+                <Table.Tr key={i}>
+                  {data.columns.map((c) => (
+                    <Table.Td key={c}>{formatValue((row as Record<string, unknown>)[c])}</Table.Td>
+                  ))}
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        </Table.ScrollContainer>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,143 @@
+import { Anchor, Group, MultiSelect, Pagination, Select, Stack, Table, Text, TextInput } from '@mantine/core';
+import { createFileRoute, useNavigate } from '@tanstack/react-router';
+import { $api } from '../../api/client';
+import { AnchorLink } from '../../components/links';
+import { PageTitle } from '../../components/page-title';
+import { StatusBadge } from '../../components/status-badge';
+import { durationBetween, formatTime } from '../../lib/format';
+import { optionalString, positiveInt } from '../../lib/search';
+
+const STATUSES = ['queued', 'running', 'paused', 'waiting', 'completed', 'failed', 'stopped', 'cancelled'];
+const PER_PAGE = 25;
+
+interface DataSearch {
+  q?: string;
+  deck?: string;
+  workflow?: string;
+  status?: string;
+  by?: string;
+  from?: string;
+  to?: string;
+  page?: number;
+}
+
+const day = (value: unknown): string | undefined => {
+  const s = optionalString(value);
+  return s && /^\d{4}-\d{2}-\d{2}$/.test(s) ? s : undefined;
+};
+
+export const Route = createFileRoute('/_app/data')({
+  validateSearch: (s: Record<string, unknown>): DataSearch => ({
+    q: optionalString(s.q),
+    deck: optionalString(s.deck),
+    workflow: optionalString(s.workflow),
+    status: optionalString(s.status),
+    by: optionalString(s.by),
+    from: day(s.from),
+    to: day(s.to),
+    page: s.page === undefined ? undefined : positiveInt(s.page, 1),
+  }),
+  component: DataPage,
+});
+
+/** A day in the local time zone, as the ISO instant the API filters by. */
+function dayStart(value: string | undefined, plusDays = 0): string | undefined {
+  if (!value) return undefined;
+  const [y, m, d] = value.split('-').map(Number);
+  return new Date(y, m - 1, d + plusDays).toISOString();
+}
+
+function DataPage() {
+  const raw = Route.useSearch();
+  const search = { ...raw, page: raw.page ?? 1 };
+  const navigate = useNavigate({ from: Route.fullPath });
+  const set = (patch: Partial<DataSearch>) => void navigate({ search: (s) => ({ ...s, page: 1, ...patch }), replace: true });
+  const decks = $api.useQuery('get', '/api/decks');
+  const { data, isLoading } = $api.useQuery(
+    'get',
+    '/api/runs',
+    {
+      params: {
+        query: {
+          name: search.q, deck: search.deck, workflow: search.workflow, status: search.status ? search.status.split(',') : undefined, startedBy: search.by,
+          from: dayStart(search.from), to: dayStart(search.to, 1), page: search.page, perPage: PER_PAGE,
+        },
+      },
+    },
+    { refetchInterval: 10_000 },
+  );
+  const filtered = Object.entries(search).some(([k, v]) => k !== 'page' && v);
+  return (
+    <Stack>
+      <PageTitle>Data</PageTitle>
+      <Group align="flex-end">
+        <TextInput label="Run name" value={search.q ?? ''} onChange={(e) => set({ q: e.currentTarget.value || undefined })} />
+        <Select label="Deck" clearable data={(decks.data?.items ?? []).map((d) => d.name)} value={search.deck ?? null} onChange={(v) => set({ deck: v ?? undefined })} />
+        <TextInput label="Workflow" value={search.workflow ?? ''} onChange={(e) => set({ workflow: e.currentTarget.value || undefined })} />
+        <MultiSelect
+          label="Status"
+          data={STATUSES}
+          value={search.status ? search.status.split(',') : []}
+          onChange={(v) => set({ status: v.length ? v.join(',') : undefined })}
+          w={260}
+        />
+        <TextInput label="Started by" value={search.by ?? ''} onChange={(e) => set({ by: e.currentTarget.value || undefined })} />
+        <TextInput type="date" label="From" value={search.from ?? ''} onChange={(e) => set({ from: e.currentTarget.value || undefined })} />
+        <TextInput type="date" label="To" value={search.to ?? ''} onChange={(e) => set({ to: e.currentTarget.value || undefined })} />
+      </Group>
+      {!isLoading && data?.items.length === 0 && <Text>{filtered ? 'No run matches these filters.' : 'No runs yet: start one from the Library.'}</Text>}
+      {!!data?.items.length && (
+        <Table.ScrollContainer minWidth={900}>
+          <Table striped aria-label="Runs">
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th>Run</Table.Th>
+                <Table.Th>Workflow</Table.Th>
+                <Table.Th>Deck</Table.Th>
+                <Table.Th>Status</Table.Th>
+                <Table.Th>Mode</Table.Th>
+                <Table.Th>Started by</Table.Th>
+                <Table.Th>Created</Table.Th>
+                <Table.Th>Duration</Table.Th>
+                <Table.Th>Downloads</Table.Th>
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {data.items.map((run) => (
+                <Table.Tr key={run.id}>
+                  <Table.Td>
+                    <AnchorLink to="/runs/$runId" params={{ runId: run.id }} search={{ tab: 'outputs' }}>
+                      {run.name}
+                    </AnchorLink>
+                  </Table.Td>
+                  <Table.Td>{run.workflow}</Table.Td>
+                  <Table.Td>{run.deck}</Table.Td>
+                  <Table.Td>
+                    <StatusBadge status={run.status} />
+                  </Table.Td>
+                  <Table.Td>{run.mode}</Table.Td>
+                  <Table.Td>{run.startedBy}</Table.Td>
+                  <Table.Td>{formatTime(run.createdAt)}</Table.Td>
+                  <Table.Td>{durationBetween(run.startedAt, run.endedAt)}</Table.Td>
+                  <Table.Td>
+                    <Group gap="xs" wrap="nowrap">
+                      <Anchor size="sm" href={`/api/runs/${run.id}/results.csv`} download={`${run.name}-results.csv`} aria-label={`Results CSV of ${run.name}`}>
+                        results.csv
+                      </Anchor>
+                      <Anchor size="sm" href={`/api/runs/${run.id}/steps.csv`} download={`${run.name}-steps.csv`} aria-label={`Steps CSV of ${run.name}`}>
+                        steps.csv
+                      </Anchor>
+                    </Group>
+                  </Table.Td>
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        </Table.ScrollContainer>
+      )}
+      {data && data.total > PER_PAGE && (
+        <Pagination total={Math.ceil(data.total / PER_PAGE)} value={search.page} onChange={(page) => void navigate({ search: (s) => ({ ...s, page }) })} />
+      )}
+    </Stack>
+  );
+}

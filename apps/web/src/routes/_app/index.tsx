@@ -1,0 +1,110 @@
+import { Card, Group, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
+import { createFileRoute } from '@tanstack/react-router';
+import { $api, type Schemas } from '../../api/client';
+import { AnchorLink, ButtonLink } from '../../components/links';
+import { PageTitle } from '../../components/page-title';
+import { StatusBadge } from '../../components/status-badge';
+import { formatTime } from '../../lib/format';
+import { useMe } from '../../lib/me';
+
+export const Route = createFileRoute('/_app/')({ component: HomePage });
+
+function DeckCard({ deck }: { deck: Schemas['DeckSummaryResponse'] }) {
+  const { data: queue } = $api.useQuery('get', '/api/decks/{deck}/queue', { params: { path: { deck: deck.name } } }, { refetchInterval: 5_000 });
+  const running = queue?.running as { id: string; name: string; status: string } | null | undefined;
+  return (
+    <Card withBorder>
+      <Group justify="space-between" mb="xs">
+        <Title order={3} size="h4">
+          {deck.name}
+        </Title>
+        <StatusBadge status={deck.online ? deck.status : 'offline'} />
+      </Group>
+      <Text size="sm">{deck.instruments.length} instruments · last seen {formatTime(deck.lastSeenAt)}</Text>
+      <Text size="sm">
+        {running ? (
+          <>
+            Running:{' '}
+            <AnchorLink to="/runs/$runId" params={{ runId: running.id }} search={{ tab: 'steps' }}>
+              {running.name}
+            </AnchorLink>
+          </>
+        ) : (
+          'No run in progress'
+        )}
+        {' · '}
+        {queue ? `${queue.items.length} queued${queue.paused ? ' (queue paused)' : ''}` : '…'}
+      </Text>
+      <Group mt="sm">
+        <ButtonLink size="xs" variant="light" to="/devices/$deck" params={{ deck: deck.name }}>
+          Open devices
+        </ButtonLink>
+      </Group>
+    </Card>
+  );
+}
+
+function HomePage() {
+  const me = useMe();
+  const decks = $api.useQuery('get', '/api/decks', {}, { refetchInterval: 5_000 });
+  const runs = $api.useQuery('get', '/api/runs', { params: { query: { perPage: 10 } } }, { refetchInterval: 5_000 });
+  return (
+    <Stack>
+      <PageTitle>Lab overview</PageTitle>
+      <Text>
+        Signed in as {me.name} ({me.role}). {me.canOperate ? 'You can call instruments and run workflows.' : 'You can look at everything; changes need an operator.'}
+      </Text>
+      <Title order={2} size="h3">
+        Decks
+      </Title>
+      {decks.data?.items.length === 0 && (
+        <Card withBorder>
+          <Text>No deck has connected yet. Start an agent next to your instruments:</Text>
+          <Text ff="monospace">npx ivoryos-agent ./my-deck.ts --name lab_a</Text>
+        </Card>
+      )}
+      <SimpleGrid cols={{ base: 1, md: 2, xl: 3 }}>
+        {decks.data?.items.map((deck) => <DeckCard key={deck.name} deck={deck} />)}
+      </SimpleGrid>
+      <Title order={2} size="h3">
+        Recent runs
+      </Title>
+      {runs.data?.items.length === 0 ? (
+        <Text>No runs yet.</Text>
+      ) : (
+        <Table.ScrollContainer minWidth={600}>
+          <Table striped>
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th>Run</Table.Th>
+                <Table.Th>Workflow</Table.Th>
+                <Table.Th>Deck</Table.Th>
+                <Table.Th>Status</Table.Th>
+                <Table.Th>Started by</Table.Th>
+                <Table.Th>Created</Table.Th>
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {runs.data?.items.map((run) => (
+                <Table.Tr key={run.id}>
+                  <Table.Td>
+                    <AnchorLink to="/runs/$runId" params={{ runId: run.id }} search={{ tab: 'steps' }}>
+                      {run.name}
+                    </AnchorLink>
+                  </Table.Td>
+                  <Table.Td>{run.workflow}</Table.Td>
+                  <Table.Td>{run.deck}</Table.Td>
+                  <Table.Td>
+                    <StatusBadge status={run.status} />
+                  </Table.Td>
+                  <Table.Td>{run.startedBy}</Table.Td>
+                  <Table.Td>{formatTime(run.createdAt)}</Table.Td>
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        </Table.ScrollContainer>
+      )}
+    </Stack>
+  );
+}
