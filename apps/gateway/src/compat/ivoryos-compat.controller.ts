@@ -92,7 +92,7 @@ export class IvoryosCompatController {
       const named = deckParam === undefined || deckParam === '' ? undefined : deckParam;
       if (named !== undefined && (typeof named !== 'string' || !DECK_NAME_PATTERN.test(named))) throw BadInput.field('deck', 'must be 1 to 64 letters, digits, _ or -');
       // A deck-scoped key looks only on its own deck (the guard refused a ?deck= naming another).
-      const deck = typeof named === 'string' ? named : await this.control.deckWithInstrument(instrument, actor.deck);
+      const deck = typeof named === 'string' ? named : await this.control.deckWithInstrument(instrument, actor.deck, this.config.env.IVORYOS_COMPAT_DECK);
       const wait = !(payload.hidden_wait === false || payload.hidden_wait === 'false');
       const result = await this.control.call({
         deck, instrument, method, body: kwargs, calledBy: actor.name, calledByKind: actor.kind, wait,

@@ -67,6 +67,12 @@ export const gatewayEnvSchema = z.object({
    * token and that `<IVORYOS_DATA_DIR>/deck-tokens/<deck>` holds it, for the agent started next to it.
    */
   IVORYOS_PROVISION_DECK_TOKEN: z.string().regex(DECK_NAME_PATTERN, 'must be a deck name (letters, digits, _ or -)').optional(),
+  /**
+   * IvoryOS's routes (`/ivoryos/instruments/deck.<name>`, used by IvoryOS's generated proxy files) find the deck
+   * that has the instrument; when several online decks do, this one answers (`?deck=` still chooses another).
+   * `npm start` sets it to the TypeScript demo, which shares instrument names with the Python demo.
+   */
+  IVORYOS_COMPAT_DECK: z.string().regex(DECK_NAME_PATTERN, 'must be a deck name (letters, digits, _ or -)').optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Benchmarks only: direct-control answers carry a Server-Timing header with the hops' times (bench/direct-control.ts). */
   IVORYOS_HOP_TIMING: bool.default(false),

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import request from 'supertest';
@@ -33,9 +34,11 @@ interface SchemaAnswer {
   const driverCalls = (what: string) => agent.calls().filter((l) => l.includes(` ${what} `));
 
   beforeAll(async () => {
-    gw = await startTestGateway();
+    // IvoryOS's routes answer from the Python deck when another deck has the same instruments.
+    const pyDeck = `t_py_${randomBytes(4).toString('hex')}`;
+    gw = await startTestGateway({ IVORYOS_COMPAT_DECK: pyDeck });
     api = request.agent(gw.url).auth(gw.adminToken, { type: 'bearer' });
-    agent = startTestAgent({ redisUrl: gw.config.redisUrl, deckFile: PYTHON_DEMO_DECK, env: { LOG_LEVEL: 'info' } });
+    agent = startTestAgent({ redisUrl: gw.config.redisUrl, deckFile: PYTHON_DEMO_DECK, deck: pyDeck, env: { LOG_LEVEL: 'info' } });
     await waitOnline(gw.url, gw.adminToken, agent, 90_000);
   }, 150_000);
 
@@ -85,7 +88,24 @@ interface SchemaAnswer {
       body: JSON.stringify({ hidden_name: 'set_mode', mode: 'slow', hidden_wait: true }),
     });
     expect(await res.json()).toEqual({ success: true, output: 'slow x3' });
-  });
+
+    // With the TypeScript demo online too (same instrument names), IVORYOS_COMPAT_DECK picks the deck; ?deck= another.
+    const ts = startTestAgent({ redisUrl: gw.config.redisUrl });
+    try {
+      await waitOnline(gw.url, gw.adminToken, ts);
+      const noop = (query: string, x: number) => fetch(`${gw.url}/ivoryos/instruments/deck.bench${query}`, {
+        method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${gw.adminToken}` },
+        body: JSON.stringify({ hidden_name: 'noop', x, hidden_wait: true }),
+      }).then((r) => r.json());
+      expect(await noop('', 41)).toEqual({ success: true, output: 41 });
+      expect(await noop(`?deck=${ts.deck}`, 42)).toEqual({ success: true, output: 42 });
+      expect(agent.calls().filter((l) => l.endsWith('bench noop {"x":41}'))).toHaveLength(1);
+      expect(ts.calls().filter((l) => l.endsWith('bench noop {"x":42}'))).toHaveLength(1);
+      expect(ts.calls().filter((l) => l.endsWith('bench noop {"x":41}'))).toHaveLength(0);
+    } finally {
+      await ts.kill('SIGKILL');
+    }
+  }, 90_000);
 
   it('runs a parameter table in batches of 2: enum and number parameters, a tuple return, print() in the run log', async () => {
     await api.post('/api/workflows').send({

@@ -111,12 +111,14 @@ export class DirectCallsService implements OnModuleInit {
   }
 
   /** Which deck serves an instrument of this name: the one deck that has it (an online one first), within `deckScope`. */
-  async deckWithInstrument(instrument: string, deckScope?: string): Promise<string> {
+  /** The deck that has `instrument` (online first); among several, `preferred` when it is one of them, else 409. */
+  async deckWithInstrument(instrument: string, deckScope?: string, preferred?: string): Promise<string> {
     const decks = await this.em.find(Deck, deckScope ? { name: deckScope } : {}, { orderBy: { name: 'asc' } });
     const having = decks.filter((d) => d.schema && Object.hasOwn(d.schema.instruments, instrument));
     const online = having.filter((d) => this.registry.isOnline(d));
     const candidates = online.length ? online : having;
     if (!candidates.length) throw new NotFound('instrument', instrument, 'instrument');
+    if (candidates.length > 1 && preferred && candidates.some((d) => d.name === preferred)) return preferred;
     if (candidates.length > 1) {
       throw new Conflict(`decks ${candidates.map((d) => d.name).join(', ')} all have ${instrument}; add ?deck=<name>`, [{ path: 'deck', message: 'is ambiguous' }]);
     }
