@@ -1,4 +1,4 @@
-import type { JsonValue } from './json';
+import type { JsonObject, JsonValue } from './json';
 import type { ErrorPolicy, ParameterRow, RunMode } from './runs';
 import type { WorkflowDocument } from './workflow';
 
@@ -28,6 +28,21 @@ export interface RunJob {
    * when it knows more.
    */
   resume?: { checkpoint: JsonValue; lastSeq: number } | null;
+  /** Mode `optimizer`: the campaign the agent runs, choosing each iteration's rows beside its journal. */
+  optimizer?: OptimizerJob | null;
+}
+
+/**
+ * An optimizer campaign as the agent receives it: `config` is libs/optimizer's OptimizerConfig (checked
+ * again by the agent), trials of earlier runs or CSV files come resolved (the agent has no database).
+ */
+export interface OptimizerJob {
+  config: JsonObject;
+  /** Trials this run executes, initial design included (seeded trials come on top). */
+  budget: number;
+  seed: number;
+  earlyStop: { patience: number; minImprovement: number } | null;
+  seeded: { parameters: JsonObject; outputs: JsonObject }[];
 }
 
 export const RUN_COMMAND_TYPES = ['pause', 'resume', 'retry', 'skip', 'stop', 'input'] as const;

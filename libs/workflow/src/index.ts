@@ -24,7 +24,7 @@ export { WorkflowStructureError } from './interpreter/program';
 export { systemClock } from './interpreter/clock';
 export { StepInterruptedError } from './interpreter/types';
 export type {
-  Clock, ControlResult, FinalStatus, InterpreterOptions, JournaledResult, IterationResult, RowSource, RunOutcome, RunPlan, StepCall, StepInvoker,
+  Clock, ControlResult, FinalStatus, InterpreterOptions, JournaledResult, IterationResult, RowSource, RunOutcome, RunPlan, SourceRows, StepCall, StepInvoker,
 } from './interpreter/types';
 export { CHECKPOINT_VERSION, CheckpointError, readCheckpoint, serializeCheckpoint } from './checkpoint';
 export type { RunCheckpoint } from './checkpoint';

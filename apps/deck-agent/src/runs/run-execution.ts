@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import type { DeckSchema, EventEnvelope } from '@ivoryos/contracts';
+import { SuggestWorker } from '@ivoryos/optimizer';
 import { WorkflowInterpreter, type Clock, type StepInvoker } from '@ivoryos/workflow';
 import type { HardwareLock } from '../hardware-lock';
 import type { Invoker } from '../invoke';
@@ -7,6 +8,7 @@ import type { Journal } from '../journal';
 import type { ResumePoint } from '../journal/resume-point';
 import type { RunEntry } from '../journal/run-book';
 import type { Logger } from '../logger';
+import { optimizerRowSource, type Suggester } from './optimizer-source';
 
 /** What executing runs needs from the agent. */
 export interface RunDeps {
@@ -20,6 +22,17 @@ export interface RunDeps {
   onJournaled: () => void;
   logger: Logger;
   clock?: Clock;
+  /** Computes optimizer suggestions; default one worker thread for the agent, so fits never block it. */
+  suggester?: Suggester;
+}
+
+let sharedWorker: SuggestWorker | null = null;
+
+/** The agent's one optimizer worker thread, started on first use (idle, it does not keep the process alive). */
+function workerSuggester(): Suggester {
+  sharedWorker ??= new SuggestWorker();
+  const worker = sharedWorker;
+  return (config, trials, seed, count) => worker.suggest(config, trials, seed, count);
 }
 
 /** Longest stretch of instant steps before the run lets timers and I/O in (heartbeats, commands, the outbox). */
@@ -54,7 +67,7 @@ export function journalEvent(deps: Pick<RunDeps, 'journal' | 'onJournaled'>): (e
 /** A fresh interpreter for a run, continuing from `point`. Throws when the run cannot start (reported as failed). */
 export function createRunInterpreter(entry: RunEntry, point: ResumePoint, deps: RunDeps): WorkflowInterpreter {
   const { job } = entry;
-  if (job.mode === 'optimizer') throw new Error('optimizer runs are not supported by this agent');
+  if (job.mode === 'optimizer' && !job.optimizer) throw new Error('an optimizer run needs its campaign');
   if (job.schemaHash && job.schemaHash !== deps.schema.hash) {
     deps.logger.warn({ runId: job.runId, validatedAgainst: job.schemaHash, registered: deps.schema.hash }, 'the run was validated against another schema version');
   }
@@ -62,7 +75,12 @@ export function createRunInterpreter(entry: RunEntry, point: ResumePoint, deps: 
     runId: job.runId,
     deck: deps.deck,
     workflow: job.workflow,
-    plan: { repeat: job.repeat, parameters: job.mode === 'parameters' ? job.parameters : null, batchSize: job.batchSize },
+    plan: {
+      repeat: job.repeat,
+      parameters: job.mode === 'parameters' ? job.parameters : null,
+      batchSize: job.batchSize,
+      source: job.mode === 'optimizer' && job.optimizer ? optimizerRowSource(job.optimizer, job.batchSize, deps.suggester ?? workerSuggester()) : null,
+    },
     invoker: stepInvoker(deps.lock, deps.invoker),
     onEvent: journalEvent(deps),
     errorPolicy: job.onError,

@@ -1,4 +1,5 @@
-import { ERROR_POLICIES, PHASE_KEYS, RUN_MODES, type JsonValue, type RunJob } from '@ivoryos/contracts';
+import { ERROR_POLICIES, PHASE_KEYS, RUN_MODES, type JsonValue, type OptimizerJob, type RunJob } from '@ivoryos/contracts';
+import { checkConfig } from '@ivoryos/optimizer';
 
 export type RunJobCheck = { ok: true; job: RunJob } | { ok: false; errors: string[] };
 
@@ -35,6 +36,7 @@ export function parseRunJob(data: unknown, expect: { deck: string; jobId: string
   if (resume !== undefined && resume !== null && !(isObject(resume) && isCount(resume['lastSeq'], 0) && Object.hasOwn(resume, 'checkpoint'))) {
     errors.push('resume: must be null or { checkpoint, lastSeq }');
   }
+  const optimizer = data['mode'] === 'optimizer' ? checkOptimizerJob(data['optimizer'], errors) : null;
   if (errors.length) return { ok: false, errors };
   return {
     ok: true,
@@ -51,6 +53,28 @@ export function parseRunJob(data: unknown, expect: { deck: string; jobId: string
       schemaHash: data['schemaHash'] as string | null,
       submittedBy: data['submittedBy'] as string,
       resume: isObject(resume) ? { checkpoint: resume['checkpoint'] as JsonValue, lastSeq: resume['lastSeq'] as number } : null,
+      ...(optimizer ? { optimizer } : {}),
     },
   };
+}
+
+/** An optimizer run's campaign: shape here, the optimizer's own rules by its checkConfig. */
+function checkOptimizerJob(value: unknown, errors: string[]): OptimizerJob | null {
+  if (!isObject(value)) {
+    errors.push('optimizer: an optimizer run needs its campaign');
+    return null;
+  }
+  const before = errors.length;
+  for (const issue of checkConfig(value['config'])) errors.push(`optimizer.config${issue.path ? `.${issue.path}` : ''}: ${issue.message}`);
+  if (!isCount(value['budget'], 1)) errors.push('optimizer.budget: must be a whole number >= 1');
+  if (!Number.isSafeInteger(value['seed'])) errors.push('optimizer.seed: must be a whole number');
+  const early = value['earlyStop'];
+  if (early !== null && !(isObject(early) && isCount(early['patience'], 1) && typeof early['minImprovement'] === 'number' && early['minImprovement'] >= 0)) {
+    errors.push('optimizer.earlyStop: must be null or { patience, minImprovement }');
+  }
+  const seeded = value['seeded'];
+  if (!Array.isArray(seeded) || !seeded.every((t) => isObject(t) && isObject(t['parameters']) && isObject(t['outputs']))) {
+    errors.push('optimizer.seeded: must be a list of { parameters, outputs }');
+  }
+  return errors.length === before ? (value as unknown as OptimizerJob) : null;
 }

@@ -162,7 +162,7 @@ describe('RunSupervisor', () => {
     const next = accept(runJob('lab', workflow([noop(2)])));
     await until('the next run', () => statuses(next.runId).includes('completed'));
     expect(events(bad.runId).map((e) => [e.seq, e.event])).toEqual([
-      [1, { type: 'run.status', status: 'failed', waiting: null, error: 'The run cannot start: optimizer runs are not supported by this agent' }],
+      [1, { type: 'run.status', status: 'failed', waiting: null, error: 'The run cannot start: an optimizer run needs its campaign' }],
     ]);
     expect(journal.runs.runs.get(bad.runId)!.end?.status).toBe('failed');
     expect(calls.map((c) => c.kwargs['x'])).toEqual([2]);

@@ -17,7 +17,7 @@ import { IterationPlan } from './plan';
 import { fingerprint, Program } from './program';
 import { cloneJson, finalStatus, snapshotState, type Pending, type PhaseState, type RunState } from './state';
 import { errorMessage, type Engine } from './engine';
-import type { Clock, ControlResult, InterpreterOptions, RowSource, RunOutcome, StepInvoker } from './types';
+import type { Clock, ControlResult, InterpreterOptions, RowSource, RunOutcome, SourceRows, StepInvoker } from './types';
 
 function initialState(): RunState {
   return {
@@ -322,12 +322,16 @@ export class WorkflowInterpreter implements Engine {
     const s = this.state;
     const rows = s.nextRows;
     if (rows) {
+      const meta = s.nextMeta ?? null;
       s.nextRows = null;
-      return this.openPhase('script', s.iteration + 1, rows.map((r) => cloneJson(r)), rows);
+      s.nextMeta = null;
+      await this.openPhase('script', s.iteration + 1, rows.map((r) => cloneJson(r)), rows);
+      if (s.phase) s.phase.rowMeta = meta;
+      return;
     }
     const useFallback = s.sourceFallback === true;
     s.sourceFallback = false;
-    let next: ParameterRow[] | null;
+    let next: SourceRows | null;
     try {
       next = useFallback && source.fallback ? await source.fallback(s.results ?? [], s.iteration) : await source.next(s.results ?? [], s.iteration);
     } catch (error) {
@@ -344,11 +348,12 @@ export class WorkflowInterpreter implements Engine {
       }
       return this.hold({ kind: 'source', prompt: this.prompt('error', `${message}. Retry asks again, skip uses the fallback, stop ends the run.`), maxIterations: false });
     }
-    if (!next || next.length === 0) {
+    if (!next || next.rows.length === 0) {
       s.stage = 'cleanup';
       return;
     }
-    s.nextRows = next.map((r) => cloneJson(r));
+    s.nextRows = next.rows.map((r) => cloneJson(r));
+    s.nextMeta = next.meta ? next.meta.map((m) => cloneJson(m)) : null;
     this.dirty = true;
   }
 
@@ -362,7 +367,9 @@ export class WorkflowInterpreter implements Engine {
     await this.emit({ type: 'phase.finished', phase: phase.name, repeatIndex: phase.repeatIndex, outputs: phase.contexts.map((c) => ({ ...c })) });
     if (phase.key === 'script' && this.plan.source && phase.rows) {
       const rows = phase.rows;
-      const finished = phase.contexts.map((c, i) => ({ iteration: phase.repeatIndex, parameters: rows[i], outputs: { ...c } }));
+      const finished = phase.contexts.map((c, i) => ({
+        iteration: phase.repeatIndex, parameters: rows[i], outputs: { ...c }, meta: phase.rowMeta?.[i] ?? null,
+      }));
       s.results = [...(s.results ?? []), ...finished];
     }
     if (phase.key === 'script') {

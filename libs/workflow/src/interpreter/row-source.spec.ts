@@ -22,7 +22,8 @@ function source(limit: number, batch = 1): RowSource & { seen: IterationResult[]
       seen.push(results.map((r) => ({ ...r })));
       if (results.length >= limit) return null;
       const last = results.at(-1)?.outputs.y;
-      return Array.from({ length: batch }, (_, i): ParameterRow => ({ x: (typeof last === 'number' ? last : 1) + i }));
+      const rows = Array.from({ length: batch }, (_, i): ParameterRow => ({ x: (typeof last === 'number' ? last : 1) + i }));
+      return { rows, meta: rows.map((_, i) => ({ by: 'test', slot: i })) };
     },
   };
 }
@@ -36,9 +37,9 @@ describe('row-source runs (optimizer campaigns)', () => {
     // not asked again once maxIterations iterations ran
     expect(rows.seen.map((s) => s.length)).toEqual([0, 1, 2]);
     expect(run.interpreter.checkpoint().state.results).toEqual([
-      { iteration: 1, parameters: { x: 1 }, outputs: { x: 1, y: 9 } },
-      { iteration: 2, parameters: { x: 9 }, outputs: { x: 9, y: 1 } },
-      { iteration: 3, parameters: { x: 1 }, outputs: { x: 1, y: 9 } },
+      { iteration: 1, parameters: { x: 1 }, outputs: { x: 1, y: 9 }, meta: { by: 'test', slot: 0 } },
+      { iteration: 2, parameters: { x: 9 }, outputs: { x: 9, y: 1 }, meta: { by: 'test', slot: 0 } },
+      { iteration: 3, parameters: { x: 1 }, outputs: { x: 1, y: 9 }, meta: { by: 'test', slot: 0 } },
     ]);
     expect(eventsOf(run.events, 'phase.started').filter((e) => e.phase === 'main').map((e) => e.parameters)).toEqual([[{ x: 1 }], [{ x: 9 }], [{ x: 1 }]]);
     expect(eventsOf(run.events, 'progress').at(-1)).toMatchObject({ iteration: 3, total: 3 });
@@ -61,10 +62,10 @@ describe('row-source runs (optimizer campaigns)', () => {
       fingerprint: 'flaky', maxIterations: 3,
       async next(results) {
         if (results.length === 1 && failures-- > 0) throw new Error('the model could not be fitted');
-        return results.length >= 3 ? null : [{ x: results.length + 1 }];
+        return results.length >= 3 ? null : { rows: [{ x: results.length + 1 }] };
       },
       async fallback() {
-        return [{ x: 100 }];
+        return { rows: [{ x: 100 }] };
       },
     };
     const prompts: string[] = [];

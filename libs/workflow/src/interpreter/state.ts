@@ -70,8 +70,9 @@ export interface PhaseState {
   /** One per sample: parameters, variables and saved outputs. */
   contexts: JsonObject[];
   stack: Frame[];
-  /** Row-source runs: the rows the script phase's samples started from. */
+  /** Row-source runs: the rows the script phase's samples started from, and the source's notes on them. */
   rows?: ParameterRow[];
+  rowMeta?: JsonObject[] | null;
 }
 
 export type Pending =
@@ -121,6 +122,7 @@ export interface RunState {
    * edited in place (snapshots share them).
    */
   nextRows?: ParameterRow[] | null;
+  nextMeta?: JsonObject[] | null;
   results?: IterationResult[];
   /** The operator chose the source's fallback after a failure (skip). */
   sourceFallback?: boolean;

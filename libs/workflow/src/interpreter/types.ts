@@ -59,6 +59,14 @@ export interface IterationResult {
   parameters: ParameterRow;
   /** Parameters, variables and saved outputs, as `phase.finished` reports them. */
   outputs: JsonObject;
+  /** What the source said about the row when it gave it (an optimizer: suggested by, acquisition, fit time). */
+  meta: JsonObject | null;
+}
+
+/** An iteration's rows from a source, with optional notes per row that come back in its results. */
+export interface SourceRows {
+  rows: ParameterRow[];
+  meta?: JsonObject[];
 }
 
 /** Where a campaign's rows come from. */
@@ -72,9 +80,9 @@ export interface RowSource {
    * Must be a pure function of its inputs: after a restart the same results give the same rows.
    * A rejection makes the run wait for an operator (retry or stop).
    */
-  next(results: IterationResult[], iteration: number): Promise<ParameterRow[] | null>;
+  next(results: IterationResult[], iteration: number): Promise<SourceRows | null>;
   /** Rows to use instead when `next` failed and the operator skipped (an optimizer's next design point). */
-  fallback?(results: IterationResult[], iteration: number): Promise<ParameterRow[] | null>;
+  fallback?(results: IterationResult[], iteration: number): Promise<SourceRows | null>;
 }
 
 export interface InterpreterOptions {
