@@ -18,7 +18,11 @@ export interface StepLocation {
 
 export type RunEvent =
   | { type: 'run.status'; status: RunStatus; waiting?: WaitingPrompt | null; error?: string | null }
-  | { type: 'phase.started'; phase: PhaseName; repeatIndex: number; parameters: ParameterRow[] | null }
+  | {
+      type: 'phase.started'; phase: PhaseName; repeatIndex: number; parameters: ParameterRow[] | null;
+      /** Optimizer runs: per row, what the optimizer said about it (suggestedBy, acquisition, fitMs, note). */
+      meta?: JsonObject[] | null;
+    }
   | { type: 'phase.finished'; phase: PhaseName; repeatIndex: number; outputs: JsonObject[] }
   | ({ type: 'step.started'; instrument: string; methodName: string; args: JsonObject; attempt: number } & StepLocation)
   | ({

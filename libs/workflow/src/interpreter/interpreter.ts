@@ -272,14 +272,17 @@ export class WorkflowInterpreter implements Engine {
     await this.emit({ type: 'run.status', status: 'running', waiting: null });
   }
 
-  private async openPhase(key: PhaseKey, repeatIndex: number, contexts: JsonObject[], parameters: ParameterRow[] | null): Promise<void> {
+  private async openPhase(
+    key: PhaseKey, repeatIndex: number, contexts: JsonObject[], parameters: ParameterRow[] | null, meta: JsonObject[] | null = null,
+  ): Promise<void> {
     const name = key === 'script' ? 'main' : key;
+    const fromSource = this.plan.source !== null && key === 'script' && parameters !== null;
     this.state.phase = {
       key, name, repeatIndex, contexts,
       stack: [{ t: 'seq', block: key, pc: 0, sub: 0, samples: contexts.map((_, i) => i) }],
-      ...(this.plan.source && key === 'script' && parameters ? { rows: parameters } : {}),
+      ...(fromSource ? { rows: parameters, rowMeta: meta } : {}),
     };
-    await this.emit({ type: 'phase.started', phase: name, repeatIndex, parameters });
+    await this.emit({ type: 'phase.started', phase: name, repeatIndex, parameters, ...(fromSource && meta ? { meta } : {}) });
     if (key === 'script') await this.emit({ type: 'progress', iteration: repeatIndex, total: this.plan.total, step: 0, steps: this.steps });
   }
 
@@ -325,9 +328,7 @@ export class WorkflowInterpreter implements Engine {
       const meta = s.nextMeta ?? null;
       s.nextRows = null;
       s.nextMeta = null;
-      await this.openPhase('script', s.iteration + 1, rows.map((r) => cloneJson(r)), rows);
-      if (s.phase) s.phase.rowMeta = meta;
-      return;
+      return this.openPhase('script', s.iteration + 1, rows.map((r) => cloneJson(r)), rows, meta);
     }
     const useFallback = s.sourceFallback === true;
     s.sourceFallback = false;

@@ -42,6 +42,8 @@ describe('row-source runs (optimizer campaigns)', () => {
       { iteration: 3, parameters: { x: 1 }, outputs: { x: 1, y: 9 }, meta: { by: 'test', slot: 0 } },
     ]);
     expect(eventsOf(run.events, 'phase.started').filter((e) => e.phase === 'main').map((e) => e.parameters)).toEqual([[{ x: 1 }], [{ x: 9 }], [{ x: 1 }]]);
+    // the source's notes travel with the rows, for the gateway's trial records
+    expect(eventsOf(run.events, 'phase.started').map((e) => e.meta)).toEqual([undefined, [{ by: 'test', slot: 0 }], [{ by: 'test', slot: 0 }], [{ by: 'test', slot: 0 }], undefined]);
     expect(eventsOf(run.events, 'progress').at(-1)).toMatchObject({ iteration: 3, total: 3 });
   });
 
