@@ -101,7 +101,7 @@ export async function startWebStack(): Promise<WebStack> {
     const adminToken = await until('the gateway to sign in admin', async () => {
       const r = await api<{ accessToken?: string }>('POST', '/api/auth/login', { username: 'admin', password: 'admin' });
       return r.body.accessToken;
-    }, 60_000, output);
+    }, 120_000, output);
     await until(`deck ${deck} online`, async () => ((await api<{ online?: boolean }>('GET', `/api/decks/${deck}`, undefined, adminToken)).body.online ? true : undefined), 90_000, output);
     return { url, port, deck, adminToken, api: (m, p, b, t) => api(m, p, b, t ?? adminToken), output, stop };
   } catch (err) {

@@ -49,7 +49,7 @@ describe('the web UI in Chromium against the real gateway, database, Redis and d
     origin = `http://${LAB_HOST}:${stack.port}`;
     browser = await launchBrowser();
     admin = await newWatchedPage(browser);
-  }, 180_000);
+  }, 300_000);
 
   afterAll(async () => {
     await browser?.close();
@@ -166,6 +166,77 @@ describe('the web UI in Chromium against the real gateway, database, Redis and d
     expect(csv[0]).toContain('echo');
     expect(csv).toHaveLength(4);
     problems.push(...(await auditPage(page, 'run-outputs')));
+  });
+
+  it('designs a workflow: an imported file nested as a tree, a repeat block, a problem fixed inline, keyboard moves, save', async () => {
+    const page = admin.page;
+    // An IvoryOS file with an if/else holding a repeat, imported from the Library, opens nested.
+    const nested = {
+      name: 'nested_flow',
+      deck: stack.deck,
+      script_dict: {
+        prep: [],
+        script: [
+          act(1, 'if', 'if', { statement: '#amount > 1' }, { uuid: 700 }),
+          act(2, 'repeat', 'repeat', { statement: 2 }, { uuid: 800, arg_types: { statement: 'int' } }),
+          act(3, 'deck.bench', 'noop', { x: '#amount' }, { return: 'echo' }),
+          act(4, 'repeat', 'endrepeat', {}, { uuid: 800 }),
+          act(5, 'if', 'else', {}, { uuid: 700 }),
+          act(6, 'deck.bench', 'noop', { x: 0 }),
+          act(7, 'if', 'endif', {}, { uuid: 700 }),
+        ],
+        cleanup: [],
+      },
+    };
+    const file = join(mkdtempSync(join(tmpdir(), 'ivoryos-web-')), 'nested_flow.json');
+    writeFileSync(file, JSON.stringify(nested));
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Library' }).click();
+    const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.getByRole('button', { name: 'Import IvoryOS JSON' }).click()]);
+    await chooser.setFiles(file);
+    await page.getByRole('table', { name: 'Workflows' }).getByRole('link', { name: 'nested_flow' }).click();
+    const tree = page.getByRole('tree', { name: 'Script steps' });
+    await tree.waitFor({ timeout: UI_WAIT });
+    type Row = { textContent: string | null; getAttribute(name: string): string | null };
+    const levels = async () =>
+      tree.getByRole('treeitem').evaluateAll((rows: Row[]) => rows.map((r) => [r.textContent?.replace(/^\d+/, '').trim(), r.getAttribute('aria-level'), r.getAttribute('aria-expanded')]));
+    expect(await levels()).toEqual([
+      ['if #amount > 1', '1', 'true'],
+      ['repeat 2 times', '2', 'true'],
+      ['echo = bench.noop(x=#amount)', '3', null],
+      ['endrepeat', '2', null],
+      ['else', '1', null],
+      ['bench.noop(x=0)', '2', null],
+      ['endif', '1', null],
+    ]);
+    await page.getByText('no problems').waitFor({ timeout: UI_WAIT });
+
+    // Add sdl.analyze after the last row: its required arguments are empty, so the gateway's check flags them.
+    await tree.getByRole('treeitem').last().click();
+    await page.getByRole('combobox', { name: 'Add a step' }).fill('sdl.analyze');
+    await page.getByRole('option', { name: 'sdl.analyze' }).click();
+    await page.getByRole('button', { name: 'Add step' }).click();
+    const inspector = page.getByRole('region', { name: 'Selected step' });
+    await inspector.getByRole('textbox', { name: 'param_1' }).waitFor();
+    await page.getByText(/2 problems/).first().waitFor({ timeout: UI_WAIT });
+    await inspector.getByRole('textbox', { name: 'param_1' }).fill('#count');
+    await inspector.getByRole('textbox', { name: 'param_2' }).fill('2');
+    await page.getByText('no problems').waitFor({ timeout: UI_WAIT });
+    problems.push(...(await auditPage(page, 'design')));
+
+    // Keyboard: Alt+↑ moves the step past endif, into the else branch.
+    await tree.focus();
+    await page.keyboard.press('Alt+ArrowUp');
+    const moved = (await levels()).find((r) => String(r[0]).includes('sdl.analyze'));
+    expect(moved).toEqual(['sdl.analyze(param_1=#count, param_2=2)', '2', null]);
+
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await page.getByText('unsaved changes').waitFor({ state: 'detached', timeout: UI_WAIT });
+    const stored = await stack.api<{ script_dict: { script: { action: string }[] } }>('GET', '/api/workflows/nested_flow');
+    expect(stored.body.script_dict.script.map((a) => a.action)).toEqual(['if', 'repeat', 'noop', 'endrepeat', 'else', 'noop', 'analyze', 'endif']);
+
+    await page.getByRole('tab', { name: 'Code' }).click();
+    await page.getByLabel('TypeScript').getByText(/analyze/).waitFor({ timeout: UI_WAIT });
+    problems.push(...(await auditPage(page, 'design-code')));
   });
 
   it('lists the run in Data, and gives admins users, API keys (shown once), deck tokens and the audit log', async () => {

@@ -15,6 +15,8 @@ import { Route as AppIndexRouteImport } from './routes/_app/index'
 import { Route as AppAdminRouteImport } from './routes/_app/admin'
 import { Route as AppDataRouteImport } from './routes/_app/data'
 import { Route as AppLibraryRouteImport } from './routes/_app/library'
+import { Route as AppDesignIndexRouteImport } from './routes/_app/design/index'
+import { Route as AppDesignWorkflowRouteImport } from './routes/_app/design/$workflow'
 import { Route as AppDevicesIndexRouteImport } from './routes/_app/devices/index'
 import { Route as AppDevicesDeckRouteImport } from './routes/_app/devices/$deck'
 import { Route as AppExecuteIndexRouteImport } from './routes/_app/execute/index'
@@ -50,6 +52,16 @@ const AppLibraryRoute = AppLibraryRouteImport.update({
   path: '/library',
   getParentRoute: () => AppRoute,
 } as any)
+const AppDesignIndexRoute = AppDesignIndexRouteImport.update({
+  id: '/design/',
+  path: '/design/',
+  getParentRoute: () => AppRoute,
+} as any)
+const AppDesignWorkflowRoute = AppDesignWorkflowRouteImport.update({
+  id: '/design/$workflow',
+  path: '/design/$workflow',
+  getParentRoute: () => AppRoute,
+} as any)
 const AppDevicesIndexRoute = AppDevicesIndexRouteImport.update({
   id: '/devices/',
   path: '/devices/',
@@ -82,9 +94,11 @@ export interface FileRoutesByFullPath {
   '/admin': typeof AppAdminRoute
   '/data': typeof AppDataRoute
   '/library': typeof AppLibraryRoute
+  '/design/$workflow': typeof AppDesignWorkflowRoute
   '/devices/$deck': typeof AppDevicesDeckRoute
   '/execute/$workflow': typeof AppExecuteWorkflowRoute
   '/runs/$runId': typeof AppRunsRunIdRoute
+  '/design/': typeof AppDesignIndexRoute
   '/devices/': typeof AppDevicesIndexRoute
   '/execute/': typeof AppExecuteIndexRoute
 }
@@ -94,9 +108,11 @@ export interface FileRoutesByTo {
   '/data': typeof AppDataRoute
   '/library': typeof AppLibraryRoute
   '/': typeof AppIndexRoute
+  '/design/$workflow': typeof AppDesignWorkflowRoute
   '/devices/$deck': typeof AppDevicesDeckRoute
   '/execute/$workflow': typeof AppExecuteWorkflowRoute
   '/runs/$runId': typeof AppRunsRunIdRoute
+  '/design': typeof AppDesignIndexRoute
   '/devices': typeof AppDevicesIndexRoute
   '/execute': typeof AppExecuteIndexRoute
 }
@@ -108,9 +124,11 @@ export interface FileRoutesById {
   '/_app/data': typeof AppDataRoute
   '/_app/library': typeof AppLibraryRoute
   '/_app/': typeof AppIndexRoute
+  '/_app/design/$workflow': typeof AppDesignWorkflowRoute
   '/_app/devices/$deck': typeof AppDevicesDeckRoute
   '/_app/execute/$workflow': typeof AppExecuteWorkflowRoute
   '/_app/runs/$runId': typeof AppRunsRunIdRoute
+  '/_app/design/': typeof AppDesignIndexRoute
   '/_app/devices/': typeof AppDevicesIndexRoute
   '/_app/execute/': typeof AppExecuteIndexRoute
 }
@@ -122,9 +140,11 @@ export interface FileRouteTypes {
     | '/admin'
     | '/data'
     | '/library'
+    | '/design/$workflow'
     | '/devices/$deck'
     | '/execute/$workflow'
     | '/runs/$runId'
+    | '/design/'
     | '/devices/'
     | '/execute/'
   fileRoutesByTo: FileRoutesByTo
@@ -134,9 +154,11 @@ export interface FileRouteTypes {
     | '/data'
     | '/library'
     | '/'
+    | '/design/$workflow'
     | '/devices/$deck'
     | '/execute/$workflow'
     | '/runs/$runId'
+    | '/design'
     | '/devices'
     | '/execute'
   id:
@@ -147,9 +169,11 @@ export interface FileRouteTypes {
     | '/_app/data'
     | '/_app/library'
     | '/_app/'
+    | '/_app/design/$workflow'
     | '/_app/devices/$deck'
     | '/_app/execute/$workflow'
     | '/_app/runs/$runId'
+    | '/_app/design/'
     | '/_app/devices/'
     | '/_app/execute/'
   fileRoutesById: FileRoutesById
@@ -203,6 +227,20 @@ declare module '@tanstack/react-router' {
       preLoaderRoute: typeof AppLibraryRouteImport
       parentRoute: typeof AppRoute
     }
+    '/_app/design/': {
+      id: '/_app/design/'
+      path: '/design'
+      fullPath: '/design/'
+      preLoaderRoute: typeof AppDesignIndexRouteImport
+      parentRoute: typeof AppRoute
+    }
+    '/_app/design/$workflow': {
+      id: '/_app/design/$workflow'
+      path: '/design/$workflow'
+      fullPath: '/design/$workflow'
+      preLoaderRoute: typeof AppDesignWorkflowRouteImport
+      parentRoute: typeof AppRoute
+    }
     '/_app/devices/': {
       id: '/_app/devices/'
       path: '/devices'
@@ -246,9 +284,11 @@ interface AppRouteChildren {
   AppDataRoute: typeof AppDataRoute
   AppLibraryRoute: typeof AppLibraryRoute
   AppIndexRoute: typeof AppIndexRoute
+  AppDesignWorkflowRoute: typeof AppDesignWorkflowRoute
   AppDevicesDeckRoute: typeof AppDevicesDeckRoute
   AppExecuteWorkflowRoute: typeof AppExecuteWorkflowRoute
   AppRunsRunIdRoute: typeof AppRunsRunIdRoute
+  AppDesignIndexRoute: typeof AppDesignIndexRoute
   AppDevicesIndexRoute: typeof AppDevicesIndexRoute
   AppExecuteIndexRoute: typeof AppExecuteIndexRoute
 }
@@ -258,9 +298,11 @@ const AppRouteChildren: AppRouteChildren = {
   AppDataRoute: AppDataRoute,
   AppLibraryRoute: AppLibraryRoute,
   AppIndexRoute: AppIndexRoute,
+  AppDesignWorkflowRoute: AppDesignWorkflowRoute,
   AppDevicesDeckRoute: AppDevicesDeckRoute,
   AppExecuteWorkflowRoute: AppExecuteWorkflowRoute,
   AppRunsRunIdRoute: AppRunsRunIdRoute,
+  AppDesignIndexRoute: AppDesignIndexRoute,
   AppDevicesIndexRoute: AppDevicesIndexRoute,
   AppExecuteIndexRoute: AppExecuteIndexRoute,
 }

@@ -19,7 +19,7 @@ export function RunLog({ runId, version }: { runId: string; version: number }) {
           Download log
         </a>
       </Group>
-      {isLoading ? <Text>Loading…</Text> : data ? <Code block aria-live="off" style={{ maxHeight: 480, overflow: 'auto' }}>{data}</Code> : <Text>No log lines yet.</Text>}
+      {isLoading ? <Text>Loading…</Text> : data ? <Code block aria-live="off" aria-label="Run log" tabIndex={0} style={{ maxHeight: 480, overflow: 'auto' }}>{data}</Code> : <Text>No log lines yet.</Text>}
     </div>
   );
 }

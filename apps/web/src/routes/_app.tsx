@@ -21,6 +21,7 @@ export const Route = createFileRoute('/_app')({
 const NAV = [
   { to: '/', label: 'Home' },
   { to: '/devices', label: 'Devices' },
+  { to: '/design', label: 'Design' },
   { to: '/library', label: 'Library' },
   { to: '/execute', label: 'Execute' },
   { to: '/data', label: 'Data' },

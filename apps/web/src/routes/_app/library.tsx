@@ -132,7 +132,7 @@ function LibraryPage() {
               {data.items.map((w) => (
                 <Table.Tr key={w.name}>
                   <Table.Td>
-                    <AnchorLink to="/execute/$workflow" params={{ workflow: w.name }}>
+                    <AnchorLink to="/design/$workflow" params={{ workflow: w.name }} search={{ phase: 'script' }}>
                       {w.name}
                     </AnchorLink>
                   </Table.Td>
