@@ -10,6 +10,8 @@ import { securityHeaders } from './common/security-headers';
 import { createValidationPipe } from './common/validation';
 import type { GatewayConfig } from './config/gateway-config';
 import { buildOpenApi, serveDocs } from './docs/openapi';
+import { GatewayMetrics } from './metrics/gateway-metrics';
+import { httpMetricsMiddleware } from './metrics/http-metrics';
 import { mountQueueBoard } from './queue-board/mount-queue-board';
 import { findWebDir, serveWebUi } from './web/serve-web';
 
@@ -18,6 +20,7 @@ export async function createGatewayApp(config: GatewayConfig): Promise<NestExpre
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), { bodyParser: false, bufferLogs: true });
   app.useLogger(app.get(Logger));
   if (config.env.IVORYOS_HOP_TIMING) app.use(hopTimingMiddleware);
+  app.use(httpMetricsMiddleware(app.get(GatewayMetrics)));
   app.set('trust proxy', config.env.IVORYOS_TRUST_PROXY);
   app.disable('x-powered-by');
   app.use(securityHeaders());
@@ -27,7 +30,9 @@ export async function createGatewayApp(config: GatewayConfig): Promise<NestExpre
   installBodyParsing(app, config.env.IVORYOS_BODY_LIMIT);
   mountQueueBoard(app);
   // IvoryOS's own paths stay as they are, so its generated proxy files work unchanged.
-  app.setGlobalPrefix('api', { exclude: [{ path: 'ivoryos', method: RequestMethod.ALL }, { path: 'ivoryos/{*path}', method: RequestMethod.ALL }] });
+  app.setGlobalPrefix('api', {
+    exclude: [{ path: 'ivoryos', method: RequestMethod.ALL }, { path: 'ivoryos/{*path}', method: RequestMethod.ALL }, { path: 'metrics', method: RequestMethod.GET }],
+  });
   app.useGlobalPipes(createValidationPipe());
   serveDocs(app, buildOpenApi(app, config.version));
   const webDir = findWebDir(config.env.IVORYOS_WEB_DIR);

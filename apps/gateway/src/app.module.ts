@@ -14,6 +14,7 @@ import { DeckCredentialsModule } from './deck-credentials/deck-credentials.modul
 import { DecksModule } from './decks/decks.module';
 import { DirectCallsModule } from './direct-calls/direct-calls.module';
 import { HealthModule } from './health/health.module';
+import { MetricsModule } from './metrics/metrics.module';
 import { QueueBoardModule } from './queue-board/queue-board.module';
 import { RedisModule } from './redis/redis.module';
 import { RunsModule } from './runs/runs.module';
@@ -71,6 +72,7 @@ export class AppModule {
         RunsModule,
         QueueBoardModule,
         EventStreamModule,
+        MetricsModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: AllExceptionsFilter }],
     };

@@ -73,7 +73,9 @@ const EXPECTED: Record<string, AccessLevel> = {
 
 /**
  * Routes left out of the OpenAPI document on purpose (IvoryOS compatibility for its generated
- * Python proxies, which expect a login redirect rather than 401), keyed `Controller.handler`.
+ * Python proxies, which expect a login redirect rather than 401; the Prometheus scrape, which
+ * applies its own rule: scrape token, admin, or loopback outside production), keyed
+ * `Controller.handler`.
  */
 const UNDOCUMENTED: Record<string, AccessLevel> = {
   'IvoryosCompatController.home': 'viewer',
@@ -81,6 +83,7 @@ const UNDOCUMENTED: Record<string, AccessLevel> = {
   'IvoryosCompatController.login': 'public',
   'IvoryosCompatController.call': 'operator',
   'IvoryosCompatController.task': 'viewer',
+  'MetricsController.scrape': 'public',
 };
 
 /** The deck path and query parameters name; the scoped key below is limited to another one. */

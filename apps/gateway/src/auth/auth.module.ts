@@ -38,6 +38,6 @@ import { UsersService } from './users.service';
     AuthService, TokenService, LoginThrottle, UsersService, ApiKeysService, AccessAudit, FirstAdmin,
     { provide: APP_GUARD, useClass: AuthGuard },
   ],
-  exports: [AccessAudit, AuthService],
+  exports: [AccessAudit, AuthService, ApiKeysService],
 })
 export class AuthModule {}

@@ -49,6 +49,8 @@ export const gatewayEnvSchema = z.object({
   IVORYOS_BODY_LIMIT: z.string().default('5mb'),
   /** Signs webhook bodies (HMAC-SHA256); shared by all replicas. Unset outside production: generated into `<dataDir>/webhook-secret`. */
   IVORYOS_WEBHOOK_SECRET: z.string().min(16).optional(),
+  /** Bearer token a Prometheus scraper sends to GET /metrics (admins' tokens work too); at least 16 characters. */
+  IVORYOS_METRICS_TOKEN: z.preprocess((v) => (v === '' ? undefined : v), z.string().min(16).optional()),
   /** Comma-separated host names, host:port, IPs or CIDRs that run webhooks may call; empty allows any. */
   IVORYOS_WEBHOOK_ALLOW: z.string().default('').superRefine((text, ctx) => {
     try {
