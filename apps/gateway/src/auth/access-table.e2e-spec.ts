@@ -28,6 +28,7 @@ const EXPECTED: Record<string, AccessLevel> = {
   'GET /api/decks/{deck}/proxy.ts': 'viewer',
   'POST /api/decks/{deck}/token': 'admin',
   'DELETE /api/decks/{deck}/token': 'admin',
+  'POST /api/decks/{deck}/restart': 'operator',
   'POST /api/decks/{deck}/instruments/{instrument}/{method}': 'operator',
   'GET /api/control-steps': 'viewer',
   'GET /api/control-steps/{id}': 'viewer',
