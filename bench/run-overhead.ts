@@ -11,7 +11,8 @@
  * The timeline of each run (created, dispatched, started, first and last step, ended) comes from its rows.
  *
  *   node tools/build.mjs && npx tsx bench/run-overhead.ts
- *   (STEPS=1000 REPEAT=1000 RUNS=5 FIRST_STEP_RUNS=15 to change the defaults)
+ *   (STEPS=1000 REPEAT=1000 RUNS=5 FIRST_STEP_RUNS=15 to change the defaults;
+ *    DECK_FILE=examples/decks/python/abstract_sdl_py.py for the Python demo deck through the bridge)
  */
 import { performance } from 'node:perf_hooks';
 import { randomBytes } from 'node:crypto';
@@ -186,7 +187,7 @@ function report(label: string, n: number, runs: Timeline[], loads: string[]): vo
 }
 
 async function main(): Promise<void> {
-  const stack = await new Stack().start();
+  const stack = await new Stack({ deckFile: process.env['DECK_FILE'] }).start();
   const pg = new Client({ connectionString: stack.db.url });
   await pg.connect();
   const notices = new CommitNotices(stack.redisUrl);

@@ -168,6 +168,8 @@ export interface StackOptions {
   gatewayEnv?: NodeJS.ProcessEnv;
   agentEnv?: NodeJS.ProcessEnv;
   deck?: string;
+  /** The deck module the agent serves (default the TypeScript demo; `examples/decks/python/abstract_sdl_py.py` for the Python one). */
+  deckFile?: string;
 }
 
 export interface DatabaseInfo {
@@ -257,7 +259,7 @@ export class Stack {
 
   private async startAgent(): Promise<void> {
     const nodeArgs = (process.env['BENCH_AGENT_NODE_ARGS'] ?? '').split(' ').filter(Boolean);
-    this.agent = new ManagedProcess('deck-agent', process.execPath, [...nodeArgs, join(DIST, 'apps/deck-agent/src/cli.js'), 'examples/decks/abstract_sdl.ts', '--name', this.deck], {
+    this.agent = new ManagedProcess('deck-agent', process.execPath, [...nodeArgs, join(DIST, 'apps/deck-agent/src/cli.js'), this.options.deckFile ?? 'examples/decks/abstract_sdl.ts', '--name', this.deck], {
       ...process.env,
       REDIS_URL: this.redisUrl, IVORYOS_DATA_DIR: join(this.tmp, 'agent-data'), IVORYOS_SIM_DELAY_MS: '0', IVORYOS_HEARTBEAT_MS: '1000',
       IVORYOS_SIM_CALL_LOG: join(this.tmp, 'sim-calls.log'), LOG_LEVEL: 'warn',

@@ -779,9 +779,9 @@ def error_of(err, tb_from=None):
     text += "".join(traceback.format_exception_only(type(err), err))
     message = str(err)
     if isinstance(err, SystemExit):
-        message = "SystemExit: %s" % (err.code,)
-    elif isinstance(err, KeyboardInterrupt):
-        message = "KeyboardInterrupt"
+        message = "exit code %s" % (err.code,)
+    elif not message:
+        message = "(no message)"
     return {"type": type(err).__name__, "message": message, "traceback": text.rstrip()}
 
 
