@@ -6,14 +6,14 @@ import { act, equilibrate, noop, stepsOf, type Api, type RunRecord } from './lib
 import { checkLedger, checkNoDuplicateRows } from './lib/checks';
 import { Scenario, sleep, waitFor } from './lib/scenario';
 import { startStack } from './lib/setup';
-import { callText, type AgentProcess } from './lib/stack';
+import { callText, START_MS, type AgentProcess } from './lib/stack';
 
 const HOLD_S = 2;
 const WORKFLOW = 'chaos_mid_call';
 
 type Decision = 'retry' | 'skip' | 'stop';
 
-void new Scenario('agent killed (kill -9) inside a driver call', 120_000).run(async (s) => {
+void new Scenario('agent killed (kill -9) inside a driver call', 300_000).run(async (s) => {
   const { api, agent, deck, dbUrl } = await startStack(s, { name: 'midcall' });
   await api.saveWorkflow({
     name: WORKFLOW, deck,
@@ -41,7 +41,7 @@ async function interruptAndDecide(s: Scenario, api: Api, agent: AgentProcess, db
   agent.start();
   // Starting takes a second on an idle machine and far longer on a loaded one (load, introspect the
   // deck): that is the machine's time, so recovery's 15 s count from the agent's registration.
-  await api.untilAgent(agent.deck, agent.pid ?? -1, 90_000);
+  await api.untilAgent(agent.deck, agent.pid ?? -1, START_MS);
   const backAt = Date.now();
   s.log(`${tag} agent back (registered) ${((backAt - killedAt) / 1000).toFixed(1)} s after the kill`);
   const waiting = await api.untilRun(runId, 'waiting with the step interrupted', (r) => r.status === 'waiting' && !!findStep(r, 'equilibrate', 'interrupted'), 15_000);

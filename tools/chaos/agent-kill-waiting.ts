@@ -6,14 +6,14 @@ import { act, noop, stepsOf, type Api } from './lib/api';
 import { checkLedger, checkNoDuplicateRows } from './lib/checks';
 import { Scenario, sleep, waitFor } from './lib/scenario';
 import { startStack } from './lib/setup';
-import { OFFLINE_AFTER_MS, sql, type AgentProcess } from './lib/stack';
+import { OFFLINE_AFTER_MS, sql, START_MS, type AgentProcess } from './lib/stack';
 
 const WORKFLOW = 'chaos_waiting';
 const WAIT_S = 2;
 const ROW = { a: 1, b: 2 };
 const INPUT = 7;
 
-void new Scenario('agent killed (kill -9) between steps: in a wait step and at an input prompt', 120_000).run(async (s) => {
+void new Scenario('agent killed (kill -9) between steps: in a wait step and at an input prompt', 300_000).run(async (s) => {
   const { api, agent, deck, dbUrl } = await startStack(s, { name: 'waiting' });
   await api.saveWorkflow({
     name: WORKFLOW, deck,
@@ -59,7 +59,7 @@ void new Scenario('agent killed (kill -9) between steps: in a wait step and at a
   await expectOfflineNotFailed(s, api, agent, runId, 'at the input prompt', 'waiting');
   agent.start();
   s.log('agent started again');
-  await api.untilDeck(deck, true, 20_000);
+  await api.untilDeck(deck, true, START_MS);
   // The restarted agent resumes the run (new events in the ledger) and asks the same question again
   // (same prompt id): an answer given before the restart is still the right one.
   await waitFor('the resumed run to report again (ledger grows)', async () => (await lastSeq(dbUrl, runId)) > seqAtKill, 15_000, 100);

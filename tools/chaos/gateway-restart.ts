@@ -5,7 +5,7 @@ import { checkLongRun, longRunRows, saveLongWorkflow } from './lib/long-run';
 import { Scenario, sleep, waitFor } from './lib/scenario';
 import { startStack } from './lib/setup';
 
-void new Scenario('gateway killed (kill -9) and restarted during a run', 90_000).run(async (s) => {
+void new Scenario('gateway killed (kill -9) and restarted during a run', 300_000).run(async (s) => {
   const { api, agent, deck, gateways, dbUrl } = await startStack(s, { name: 'gwkill' });
   const [gw] = gateways;
   await saveLongWorkflow(api, deck, 'chaos_gateway_restart');

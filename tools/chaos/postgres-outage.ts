@@ -11,7 +11,7 @@ import type { Answer } from './lib/api';
 /** How long an answer may take while the database is away: "bounded by a few seconds". */
 const BOUND_MS = 5000;
 
-void new Scenario('PostgreSQL unreachable during a run', 120_000).run(async (s) => {
+void new Scenario('PostgreSQL unreachable during a run', 300_000).run(async (s) => {
   let proxy: TcpProxy | undefined;
   const { api, agent, deck, dbUrl } = await startStack(s, {
     name: 'pgdown',

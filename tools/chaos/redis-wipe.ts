@@ -13,7 +13,7 @@ import { sql, type AgentProcess, type CallLine } from './lib/stack';
 const LONG = 'chaos_wipe_long';
 const SHORT = 'chaos_wipe_short';
 
-void new Scenario('Redis restarted empty, and FLUSHALL, during runs', 150_000).run(async (s) => {
+void new Scenario('Redis restarted empty, and FLUSHALL, during runs', 300_000).run(async (s) => {
   const { api, agent, deck, redis, dbUrl } = await startStack(s, { name: 'wipe' });
   await saveLongWorkflow(api, deck, LONG);
   await api.saveWorkflow({ name: SHORT, deck, script_dict: { prep: [], script: [noop(1, '#x'), equilibrate(2, '#x', 0.1)], cleanup: [] } });

@@ -5,7 +5,7 @@ import { checkLongRun, longRunRows, saveLongWorkflow } from './lib/long-run';
 import { Scenario, waitFor } from './lib/scenario';
 import { startStack } from './lib/setup';
 
-void new Scenario('two gateway replicas, one killed (kill -9) during a run', 90_000).run(async (s) => {
+void new Scenario('two gateway replicas, one killed (kill -9) during a run', 300_000).run(async (s) => {
   const { api, agent, deck, gateways, dbUrl } = await startStack(s, { name: 'replica', replicas: 2, gatewayEnv: { IVORYOS_INGEST: 'true' } });
   const [a, b] = gateways;
   await saveLongWorkflow(api, deck, 'chaos_replicas');

@@ -11,13 +11,13 @@ import { PG_URL } from './lib/stack';
 
 /** In run order; `limitS` is the outer bound, above each scenario's own hard timeout. */
 const SCENARIOS = [
-  { name: 'gateway-restart', limitS: 110 },
-  { name: 'agent-kill-mid-call', limitS: 140 },
-  { name: 'agent-kill-waiting', limitS: 140 },
-  { name: 'replica-killed', limitS: 110 },
-  { name: 'redis-wipe', limitS: 170 },
-  { name: 'postgres-outage', limitS: 140 },
-  { name: 'sigterm-drain', limitS: 80 },
+  { name: 'gateway-restart', limitS: 330 },
+  { name: 'agent-kill-mid-call', limitS: 330 },
+  { name: 'agent-kill-waiting', limitS: 330 },
+  { name: 'replica-killed', limitS: 330 },
+  { name: 'redis-wipe', limitS: 330 },
+  { name: 'postgres-outage', limitS: 330 },
+  { name: 'sigterm-drain', limitS: 330 },
 ];
 
 interface Result {

@@ -7,7 +7,7 @@ import type { Answer } from './lib/api';
 
 const HOLD_S = 2;
 
-void new Scenario('SIGTERM to the gateway drains an in-flight call', 60_000).run(async (s) => {
+void new Scenario('SIGTERM to the gateway drains an in-flight call', 300_000).run(async (s) => {
   const { api, agent, deck, gateways, dbUrl } = await startStack(s, { name: 'sigterm' });
   const [gw] = gateways;
   const t0 = Date.now();

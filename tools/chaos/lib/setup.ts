@@ -2,7 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import { Api } from './api';
 import type { Scenario } from './scenario';
-import { AgentProcess, assertBuilt, createChaosDatabase, GatewayProcess, RedisServer, tempDir, uniqueDeck } from './stack';
+import { AgentProcess, assertBuilt, createChaosDatabase, GatewayProcess, RedisServer, START_MS, tempDir, uniqueDeck } from './stack';
 
 export interface Stack {
   redis: RedisServer;
@@ -39,7 +39,7 @@ export async function startStack(s: Scenario, opts: StackOptions): Promise<Stack
   const deck = uniqueDeck(opts.name);
   const agent = new AgentProcess(s, deck, redis.url, tempDir(s, `${opts.name}-agent`));
   agent.start();
-  await api.untilDeck(deck, true, 20_000);
+  await api.untilDeck(deck, true, START_MS);
   s.log(`stack up: redis :${redis.port}, ${gateways.length} gateway(s) ${gateways.map((g) => `:${g.port}`).join(' ')}, deck ${deck}`);
   return { redis, dbUrl, gateways, api, agent, deck };
 }

@@ -22,6 +22,12 @@ export const PG_URL = process.env.IVORYOS_TEST_PG_URL ?? 'postgres://postgres@12
 export const CHAOS_TAG = (process.env.IVORYOS_CHAOS_TAG ?? randomBytes(3).toString('hex')).replace(/[^a-z0-9]/g, '');
 /** Gateway presence window for the scenarios: agents beat every 200 ms. */
 export const OFFLINE_AFTER_MS = 1500;
+/**
+ * How long a process may take to start (gateway ready, agent registered). A second on an idle machine,
+ * twenty and more on a loaded one: the machine's time, not a recovery guarantee, which each scenario
+ * checks with its own deadline once the process is up.
+ */
+export const START_MS = 90_000;
 export const HEARTBEAT_MS = 200;
 
 export function assertBuilt(): void {
@@ -230,7 +236,7 @@ export class GatewayProcess {
       if (!this.proc.running) throw new Error(`exited: ${this.proc.output(5)}`);
       const res = await fetch(`${this.url}/api/health/ready`, { signal: AbortSignal.timeout(2000) });
       return res.status === 200;
-    }, 20_000, 100);
+    }, START_MS, 100);
   }
 
   kill(signal: NodeJS.Signals = 'SIGKILL'): ReturnType<Proc['kill']> {
