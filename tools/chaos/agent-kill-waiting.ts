@@ -46,6 +46,8 @@ void new Scenario('agent killed (kill -9) between steps: in a wait step and at a
   s.log('agent killed with SIGKILL inside the wait step; it stays away');
   await expectOfflineNotFailed(s, api, agent, runId, 'in the wait step', 'running');
   agent.start();
+  // The 20 s count from the agent's registration: its start time is the machine's.
+  await api.untilAgent(deck, agent.pid ?? -1, START_MS);
   s.log('agent started again');
   const prompt = await api.untilRun(runId, 'waiting for input after the wait step', (r) => r.waiting?.kind === 'input', 20_000);
   const waits = stepsOf(prompt).filter((st) => st.methodName === 'wait');

@@ -8,7 +8,7 @@ import { checkLedger } from './lib/checks';
 import { checkLongRun, longRunRows, saveLongWorkflow } from './lib/long-run';
 import { Scenario, sleep, waitFor } from './lib/scenario';
 import { startStack } from './lib/setup';
-import { sql, type AgentProcess, type CallLine } from './lib/stack';
+import { sql, START_MS, type AgentProcess, type CallLine } from './lib/stack';
 
 const LONG = 'chaos_wipe_long';
 const SHORT = 'chaos_wipe_short';
@@ -61,7 +61,7 @@ void new Scenario('Redis restarted empty, and FLUSHALL, during runs', 300_000).r
   await redis.flushAll();
   const restartAt = new Date();
   agent.start();
-  await api.untilFreshlyOnline(deck, restartAt, 20_000);
+  await api.untilFreshlyOnline(deck, restartAt, START_MS);
   s.log('[lost job] agent back online');
   await checkQueuedRun(s, api, agent, dbUrl, handed, 7001, '[lost job] the run whose hand-over the wipe took', 30_000);
 });
