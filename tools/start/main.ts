@@ -119,8 +119,8 @@ async function main(): Promise<void> {
     name: 'gateway',
     command: process.execPath,
     args: [join(root, 'dist/apps/gateway/src/main.js')],
-    // IvoryOS proxy files (no ?deck=) reach the TypeScript demo; the Python demo shares its instrument names.
-    env: { IVORYOS_DATA_DIR: dataDir, REDIS_URL: redisUrl, IVORYOS_PROVISION_DECK_TOKEN: DEMO_DECK, IVORYOS_COMPAT_DECK: process.env.IVORYOS_COMPAT_DECK ?? DEMO_DECK },
+    // IvoryOS's client and proxy files (no ?deck=) reach the TypeScript demo; the Python demo shares its instrument names.
+    env: { IVORYOS_DATA_DIR: dataDir, REDIS_URL: redisUrl, IVORYOS_PROVISION_DECK_TOKEN: DEMO_DECK, IVORYOS_DEFAULT_DECK: process.env.IVORYOS_DEFAULT_DECK ?? DEMO_DECK },
     restart: false,
     essential: true,
   });

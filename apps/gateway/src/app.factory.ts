@@ -31,7 +31,8 @@ export async function createGatewayApp(config: GatewayConfig): Promise<NestExpre
   mountQueueBoard(app);
   // IvoryOS's own paths stay as they are, so its generated proxy files work unchanged.
   app.setGlobalPrefix('api', {
-    exclude: [{ path: 'ivoryos', method: RequestMethod.ALL }, { path: 'ivoryos/{*path}', method: RequestMethod.ALL }, { path: 'metrics', method: RequestMethod.GET }],
+    exclude: [{ path: 'ivoryos', method: RequestMethod.ALL }, { path: 'ivoryos/{*path}', method: RequestMethod.ALL }, { path: 'metrics', method: RequestMethod.GET },
+      { path: 'decks/:deck/ivoryos', method: RequestMethod.ALL }, { path: 'decks/:deck/ivoryos/{*path}', method: RequestMethod.ALL }],
   });
   app.useGlobalPipes(createValidationPipe());
   serveDocs(app, buildOpenApi(app, config.version));

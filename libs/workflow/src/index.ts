@@ -30,3 +30,5 @@ export { CHECKPOINT_VERSION, CheckpointError, readCheckpoint, serializeCheckpoin
 export type { RunCheckpoint } from './checkpoint';
 export { renderWorkflow } from './render';
 export type { RenderOptions } from './render';
+export { parseLiteral, pythonToActions, PythonImportError } from './python-import';
+export type { PythonImportOptions } from './python-import';

@@ -70,11 +70,12 @@ export const gatewayEnvSchema = z.object({
    */
   IVORYOS_PROVISION_DECK_TOKEN: z.string().regex(DECK_NAME_PATTERN, 'must be a deck name (letters, digits, _ or -)').optional(),
   /**
-   * IvoryOS's routes (`/ivoryos/instruments/deck.<name>`, used by IvoryOS's generated proxy files) find the deck
-   * that has the instrument; when several online decks do, this one answers (`?deck=` still chooses another).
-   * `npm start` sets it to the TypeScript demo, which shares instrument names with the Python demo.
+   * The deck IvoryOS's routes under /ivoryos serve (an IvoryOS server has one deck); other decks are at
+   * /decks/<deck>/ivoryos. Instrument calls there (IvoryOS's generated proxy files, which cannot add `?deck=`) go
+   * to this deck when it has the instrument, else to the one deck that has it. Unset: the only deck, when there
+   * is one. `npm start` sets the TypeScript demo, which shares instrument names with the Python demo.
    */
-  IVORYOS_COMPAT_DECK: z.string().regex(DECK_NAME_PATTERN, 'must be a deck name (letters, digits, _ or -)').optional(),
+  IVORYOS_DEFAULT_DECK: z.string().regex(DECK_NAME_PATTERN, 'must be a deck name (letters, digits, _ or -)').optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Benchmarks only: direct-control answers carry a Server-Timing header with the hops' times (bench/direct-control.ts). */
   IVORYOS_HOP_TIMING: bool.default(false),

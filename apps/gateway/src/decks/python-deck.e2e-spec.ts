@@ -36,7 +36,7 @@ interface SchemaAnswer {
   beforeAll(async () => {
     // IvoryOS's routes answer from the Python deck when another deck has the same instruments.
     const pyDeck = `t_py_${randomBytes(4).toString('hex')}`;
-    gw = await startTestGateway({ IVORYOS_COMPAT_DECK: pyDeck });
+    gw = await startTestGateway({ IVORYOS_DEFAULT_DECK: pyDeck });
     api = request.agent(gw.url).auth(gw.adminToken, { type: 'bearer' });
     agent = startTestAgent({ redisUrl: gw.config.redisUrl, deckFile: PYTHON_DEMO_DECK, deck: pyDeck, env: { LOG_LEVEL: 'info' } });
     await waitOnline(gw.url, gw.adminToken, agent, 90_000);
@@ -89,7 +89,7 @@ interface SchemaAnswer {
     });
     expect(await res.json()).toEqual({ success: true, output: 'slow x3' });
 
-    // With the TypeScript demo online too (same instrument names), IVORYOS_COMPAT_DECK picks the deck; ?deck= another.
+    // With the TypeScript demo online too (same instrument names), IVORYOS_DEFAULT_DECK picks the deck; ?deck= another.
     const ts = startTestAgent({ redisUrl: gw.config.redisUrl });
     try {
       await waitOnline(gw.url, gw.adminToken, ts);

@@ -38,6 +38,7 @@ export type RunSummarySource = Omit<WorkflowRun, 'workflowSnapshot' | 'checkpoin
 export function toRunSummary(run: RunSummarySource, deckOnline: boolean): RunSummaryResponse {
   return {
     id: run.id,
+    number: run.number,
     name: run.name,
     deck: run.deck,
     deckOnline,

@@ -4,7 +4,7 @@ import type { Response } from 'express';
 import { Access } from '../auth/access.decorator';
 import { CurrentActor, type AuthActor } from '../common/actor';
 import { toCsv } from '../common/csv';
-import { UuidParam } from '../common/param-pipes';
+import { RunIdParam } from './run-id.pipe';
 import { RunQueryDto, StepQueryDto } from './dto/run-query.dto';
 import { ResultsResponse, RunListResponse, RunResponse, StepPageResponse } from './dto/run-response.dto';
 import { RunsService } from './runs.service';
@@ -31,7 +31,7 @@ export class RunsController {
   @Access('viewer')
   @ApiOperation({ summary: 'A run with its phases and every step attempt' })
   @ApiOkResponse({ type: RunResponse })
-  get(@Param('id', UuidParam) id: string, @CurrentActor() actor: AuthActor): Promise<RunResponse> {
+  get(@Param('id', RunIdParam) id: string, @CurrentActor() actor: AuthActor): Promise<RunResponse> {
     return this.runs.get(id, actor.deck);
   }
 
@@ -39,7 +39,7 @@ export class RunsController {
   @Access('viewer')
   @ApiOperation({ summary: "Page through a run's step records" })
   @ApiOkResponse({ type: StepPageResponse })
-  steps(@Param('id', UuidParam) id: string, @Query() q: StepQueryDto, @CurrentActor() actor: AuthActor): Promise<StepPageResponse> {
+  steps(@Param('id', RunIdParam) id: string, @Query() q: StepQueryDto, @CurrentActor() actor: AuthActor): Promise<StepPageResponse> {
     return this.runs.steps(id, q, actor.deck);
   }
 
@@ -47,7 +47,7 @@ export class RunsController {
   @Access('viewer')
   @ApiOperation({ summary: 'One row per sample: parameters, variables and outputs' })
   @ApiOkResponse({ type: ResultsResponse })
-  results(@Param('id', UuidParam) id: string, @CurrentActor() actor: AuthActor): Promise<ResultsResponse> {
+  results(@Param('id', RunIdParam) id: string, @CurrentActor() actor: AuthActor): Promise<ResultsResponse> {
     return this.runs.results(id, actor.deck);
   }
 
@@ -57,7 +57,7 @@ export class RunsController {
   @ApiProduces('text/csv')
   @ApiOkResponse({ schema: { type: 'string' }, description: 'CSV with a header row' })
   @Header('Content-Type', 'text/csv; charset=utf-8')
-  async resultsCsv(@Param('id', UuidParam) id: string, @CurrentActor() actor: AuthActor, @Res({ passthrough: true }) res: Response): Promise<string> {
+  async resultsCsv(@Param('id', RunIdParam) id: string, @CurrentActor() actor: AuthActor, @Res({ passthrough: true }) res: Response): Promise<string> {
     const table = await this.runs.results(id, actor.deck);
     res.setHeader('Content-Disposition', `attachment; filename="run-${id}-results.csv"`);
     return toCsv(table.columns, table.rows);
@@ -69,7 +69,7 @@ export class RunsController {
   @ApiProduces('text/csv')
   @ApiOkResponse({ schema: { type: 'string' }, description: 'CSV with a header row' })
   @Header('Content-Type', 'text/csv; charset=utf-8')
-  async stepsCsv(@Param('id', UuidParam) id: string, @CurrentActor() actor: AuthActor, @Res({ passthrough: true }) res: Response): Promise<string> {
+  async stepsCsv(@Param('id', RunIdParam) id: string, @CurrentActor() actor: AuthActor, @Res({ passthrough: true }) res: Response): Promise<string> {
     const steps = await this.runs.allSteps(id, actor.deck);
     res.setHeader('Content-Disposition', `attachment; filename="run-${id}-steps.csv"`);
     return toCsv(STEP_COLUMNS, steps as unknown as Record<string, unknown>[]);
@@ -80,7 +80,7 @@ export class RunsController {
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiOperation({ summary: 'Delete a finished run and its records' })
   @ApiNoContentResponse()
-  async remove(@Param('id', UuidParam) id: string, @CurrentActor() actor: AuthActor): Promise<void> {
+  async remove(@Param('id', RunIdParam) id: string, @CurrentActor() actor: AuthActor): Promise<void> {
     await this.runs.remove(id, actor.deck);
   }
 }

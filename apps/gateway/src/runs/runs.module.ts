@@ -28,6 +28,6 @@ import { RunSubmissionService } from './submit/run-submission.service';
     RunsService, RunUpdates, RunEventIngestor, RunDispatcher, RunSubmissionService, RunControlsService, QueueService,
     RunLedger, RunStreamHub, RunLogService, RunFilesMirror, WebhookDeliveries, WebhookNotifier,
   ],
-  exports: [RunsService, RunUpdates, RunEventIngestor],
+  exports: [RunsService, RunUpdates, RunEventIngestor, RunSubmissionService, RunControlsService, QueueService],
 })
 export class RunsModule {}

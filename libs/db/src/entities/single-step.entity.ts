@@ -9,10 +9,14 @@ export type SingleStepStatus = 'pending' | 'running' | 'completed' | 'failed';
 @Index({ properties: ['deck', 'instrument'] })
 export class SingleStep {
   /** Columns with defaults, optional in `em.create`. */
-  [OptionalProps]?: 'id' | 'kwargs' | 'output' | 'status' | 'error' | 'calledBy' | 'calledByKind' | 'idempotencyKey' | 'createdAt' | 'startedAt' | 'endedAt';
+  [OptionalProps]?: 'id' | 'number' | 'kwargs' | 'output' | 'status' | 'error' | 'calledBy' | 'calledByKind' | 'idempotencyKey' | 'createdAt' | 'startedAt' | 'endedAt';
 
   @PrimaryKey({ type: 'uuid' })
   id: string = randomUUID();
+
+  /** Assigned by the database, ascending: IvoryOS's clients name direct calls (tasks) by integer ids. */
+  @Property({ type: 'integer', autoincrement: true, unique: true })
+  number!: number;
 
   @Property({ type: 'string', length: 64 })
   deck!: string;

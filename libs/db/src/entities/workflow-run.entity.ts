@@ -10,10 +10,17 @@ import { WorkflowPhase } from './workflow-phase.entity';
 @Index({ properties: ['deck', 'status'] })
 export class WorkflowRun {
   /** Columns with defaults, optional in `em.create`. */
-  [OptionalProps]?: 'id' | 'workflowName' | 'mode' | 'status' | 'waiting' | 'error' | 'repeat' | 'parameters' | 'batchSize' | 'onError' | 'position' | 'checkpoint' | 'lastSeq' | 'dispatchedAt' | 'progress' | 'startedBy' | 'startedByKind' | 'externalId' | 'metadata' | 'notify' | 'idempotencyKey' | 'createdAt' | 'startedAt' | 'endedAt';
+  [OptionalProps]?: 'id' | 'number' | 'workflowName' | 'mode' | 'status' | 'waiting' | 'error' | 'repeat' | 'parameters' | 'batchSize' | 'onError' | 'position' | 'checkpoint' | 'lastSeq' | 'dispatchedAt' | 'progress' | 'startedBy' | 'startedByKind' | 'externalId' | 'metadata' | 'notify' | 'idempotencyKey' | 'createdAt' | 'startedAt' | 'endedAt';
 
   @PrimaryKey({ type: 'uuid' })
   id: string = randomUUID();
+
+  /**
+   * A number the database assigns at creation, unique across decks and ascending by creation:
+   * IvoryOS's clients name runs by integer ids (and take the highest as the newest).
+   */
+  @Property({ type: 'integer', autoincrement: true, unique: true })
+  number!: number;
 
   @Property({ type: 'string', length: 128 })
   @Index()

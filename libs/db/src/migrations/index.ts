@@ -6,6 +6,7 @@ import { Migration20261128212508 } from './Migration20261128212508';
 import { Migration20261128215240 } from './Migration20261128215240';
 import { Migration20261128224136 } from './Migration20261128224136';
 import { Migration20261129004440 } from './Migration20261129004440';
+import { Migration20261207221257 } from './Migration20261207221257';
 
 export const migrationsList = [
   { name: 'Migration20261128210101', class: Migration20261128210101 },
@@ -15,4 +16,5 @@ export const migrationsList = [
   { name: 'Migration20261128215240', class: Migration20261128215240 },
   { name: 'Migration20261128224136', class: Migration20261128224136 },
   { name: 'Migration20261129004440', class: Migration20261129004440 },
+  { name: 'Migration20261207221257', class: Migration20261207221257 },
 ];

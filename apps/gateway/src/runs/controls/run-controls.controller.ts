@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpCode, HttpStatus, Param, Post } from '@nestj
 import { ApiAcceptedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Access } from '../../auth/access.decorator';
 import { CurrentActor, type AuthActor } from '../../common/actor';
-import { UuidParam } from '../../common/param-pipes';
+import { RunIdParam } from '../run-id.pipe';
 import { RunListResponse } from '../dto/run-response.dto';
 import { CommandResponse, InputAnswerDto, PromptAnswerDto, StopRunDto } from './control-run.dto';
 import { RunControlsService } from './run-controls.service';
@@ -17,7 +17,7 @@ export class RunControlsController {
   @HttpCode(HttpStatus.ACCEPTED)
   @ApiOperation({ summary: 'Pause at the next step boundary (the run shows paused once the agent has stopped)' })
   @ApiAcceptedResponse({ type: CommandResponse })
-  pause(@Param('id', UuidParam) id: string, @CurrentActor() actor: AuthActor) {
+  pause(@Param('id', RunIdParam) id: string, @CurrentActor() actor: AuthActor) {
     return this.controls.control(id, { type: 'pause' }, actor);
   }
 
@@ -25,7 +25,7 @@ export class RunControlsController {
   @HttpCode(HttpStatus.ACCEPTED)
   @ApiOperation({ summary: 'Resume a paused run, or answer a pause step' })
   @ApiAcceptedResponse({ type: CommandResponse })
-  resume(@Param('id', UuidParam) id: string, @Body() body: PromptAnswerDto, @CurrentActor() actor: AuthActor) {
+  resume(@Param('id', RunIdParam) id: string, @Body() body: PromptAnswerDto, @CurrentActor() actor: AuthActor) {
     return this.controls.control(id, { type: 'resume', promptId: body.promptId }, actor);
   }
 
@@ -33,7 +33,7 @@ export class RunControlsController {
   @HttpCode(HttpStatus.ACCEPTED)
   @ApiOperation({ summary: 'Run the failed or interrupted step again' })
   @ApiAcceptedResponse({ type: CommandResponse })
-  retry(@Param('id', UuidParam) id: string, @Body() body: PromptAnswerDto, @CurrentActor() actor: AuthActor) {
+  retry(@Param('id', RunIdParam) id: string, @Body() body: PromptAnswerDto, @CurrentActor() actor: AuthActor) {
     return this.controls.control(id, { type: 'retry', promptId: body.promptId }, actor);
   }
 
@@ -41,7 +41,7 @@ export class RunControlsController {
   @HttpCode(HttpStatus.ACCEPTED)
   @ApiOperation({ summary: 'Go on after the failed or interrupted step' })
   @ApiAcceptedResponse({ type: CommandResponse })
-  skip(@Param('id', UuidParam) id: string, @Body() body: PromptAnswerDto, @CurrentActor() actor: AuthActor) {
+  skip(@Param('id', RunIdParam) id: string, @Body() body: PromptAnswerDto, @CurrentActor() actor: AuthActor) {
     return this.controls.control(id, { type: 'skip', promptId: body.promptId }, actor);
   }
 
@@ -49,7 +49,7 @@ export class RunControlsController {
   @HttpCode(HttpStatus.ACCEPTED)
   @ApiOperation({ summary: "Stop after this iteration (cleanup by default) or now (no cleanup; the deck's safe_state runs)" })
   @ApiAcceptedResponse({ type: CommandResponse })
-  stop(@Param('id', UuidParam) id: string, @Body() body: StopRunDto, @CurrentActor() actor: AuthActor) {
+  stop(@Param('id', RunIdParam) id: string, @Body() body: StopRunDto, @CurrentActor() actor: AuthActor) {
     const when = body.when ?? 'after-iteration';
     const stop = { when, cleanup: body.cleanup ?? when === 'after-iteration', continueQueue: body.continueQueue ?? true };
     return this.controls.control(id, { type: 'stop', stop }, actor);
@@ -59,7 +59,7 @@ export class RunControlsController {
   @HttpCode(HttpStatus.ACCEPTED)
   @ApiOperation({ summary: "Answer an input step with a value of its declared type" })
   @ApiAcceptedResponse({ type: CommandResponse })
-  input(@Param('id', UuidParam) id: string, @Body() body: InputAnswerDto, @CurrentActor() actor: AuthActor) {
+  input(@Param('id', RunIdParam) id: string, @Body() body: InputAnswerDto, @CurrentActor() actor: AuthActor) {
     return this.controls.control(id, { type: 'input', promptId: body.promptId, value: body.value }, actor);
   }
 

@@ -40,6 +40,7 @@ export class PhaseResponse {
 
 export class RunSummaryResponse {
   @ApiProperty() id!: string;
+  @ApiProperty({ description: 'Unique across decks, ascending by creation (IvoryOS run id); usable in place of id in paths' }) number!: number;
   @ApiProperty() name!: string;
   @ApiProperty() deck!: string;
   @ApiProperty({

@@ -4,7 +4,7 @@ import type { Response } from 'express';
 import type { JsonObject, RunStatus } from '@ivoryos/contracts';
 import { Access } from '../../auth/access.decorator';
 import { CurrentActor, type AuthActor } from '../../common/actor';
-import { UuidParam } from '../../common/param-pipes';
+import { RunIdParam } from '../run-id.pipe';
 import { RunLedger } from '../records/run-ledger';
 import { RunsService } from '../runs.service';
 import { RunEventStream } from './run-event-stream';
@@ -32,7 +32,7 @@ export class RunLiveController {
   @ApiQuery({ name: 'lastEventId', required: false, type: Number, description: 'Same as Last-Event-ID, for clients that cannot set headers; 0 replays every event' })
   @ApiOkResponse({ description: 'text/event-stream; each message\'s data is JSON `{ seq, at, type, ...event }`', schema: { type: 'string' } })
   async events(
-    @Param('id', UuidParam) id: string,
+    @Param('id', RunIdParam) id: string,
     @Headers('last-event-id') lastEventIdHeader: string | undefined,
     @Query('lastEventId') lastEventIdQuery: unknown,
     @CurrentActor() actor: AuthActor,

@@ -5,7 +5,7 @@ import { IsBoolean, IsOptional } from 'class-validator';
 import type { Response } from 'express';
 import { Access } from '../../auth/access.decorator';
 import { CurrentActor, type AuthActor } from '../../common/actor';
-import { UuidParam } from '../../common/param-pipes';
+import { RunIdParam } from '../run-id.pipe';
 import { RunLogService } from './run-log.service';
 
 export class RunLogQueryDto {
@@ -30,7 +30,7 @@ export class RunLogController {
   })
   @ApiProduces('text/plain')
   @ApiOkResponse({ description: 'Plain text, one line per event, oldest first', schema: { type: 'string' } })
-  async get(@Param('id', UuidParam) id: string, @Query() q: RunLogQueryDto, @CurrentActor() actor: AuthActor, @Res() res: Response): Promise<void> {
+  async get(@Param('id', RunIdParam) id: string, @Query() q: RunLogQueryDto, @CurrentActor() actor: AuthActor, @Res() res: Response): Promise<void> {
     const pages = await this.log.open(id, actor.deck, q.steps);
     res.status(200).setHeader('Content-Type', 'text/plain; charset=utf-8');
     try {

@@ -6,7 +6,7 @@ import { Access } from '../../auth/access.decorator';
 import { CurrentActor, type AuthActor } from '../../common/actor';
 import { BadInput } from '../../common/domain-errors';
 import { findHostileValue } from '../../common/hostile-input';
-import { UuidParam } from '../../common/param-pipes';
+import { RunIdParam } from '../run-id.pipe';
 import { QueueService } from '../queue/queue.service';
 import { RunSubmissionService } from './run-submission.service';
 import { SubmitRunDto, SubmitRunResponse } from './submit-run.dto';
@@ -54,7 +54,7 @@ export class RunSubmissionController {
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiOperation({ summary: 'Rename a run' })
   @ApiNoContentResponse()
-  async rename(@Param('id', UuidParam) id: string, @Body() body: RenameRunDto, @CurrentActor() actor: AuthActor): Promise<void> {
+  async rename(@Param('id', RunIdParam) id: string, @Body() body: RenameRunDto, @CurrentActor() actor: AuthActor): Promise<void> {
     await this.queue.rename(id, body.name, actor.deck);
   }
 
@@ -62,7 +62,7 @@ export class RunSubmissionController {
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiOperation({ summary: 'Cancel a queued run (one not yet handed to its agent)' })
   @ApiNoContentResponse()
-  async cancel(@Param('id', UuidParam) id: string, @CurrentActor() actor: AuthActor): Promise<void> {
+  async cancel(@Param('id', RunIdParam) id: string, @CurrentActor() actor: AuthActor): Promise<void> {
     await this.queue.cancel(id, actor.deck);
   }
 }

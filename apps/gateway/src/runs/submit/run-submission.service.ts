@@ -36,12 +36,12 @@ export class RunSubmissionService {
   async submit(dto: SubmitRunDto, csv: string | undefined, actor: AuthActor, idempotencyKey?: string): Promise<SubmitRunResponse> {
     const key = idempotencyKey ? `${actor.kind}:${actor.name}:${idempotencyKey}` : null;
     if (key) {
-      const earlier = await this.em.findOne(WorkflowRun, { idempotencyKey: key }, { fields: ['id', 'deck', 'position', 'status'] });
+      const earlier = await this.em.findOne(WorkflowRun, { idempotencyKey: key }, { fields: ['id', 'number', 'deck', 'position', 'status'] });
       // Key names need not be unique: another deck's key of the same name must not learn its run.
       if (earlier && actor.deck && earlier.deck !== actor.deck) {
         throw new Conflict('this Idempotency-Key was used for another request', [{ path: 'Idempotency-Key', message: 'already used for another request' }]);
       }
-      if (earlier) return { id: earlier.id, status: 'queued', position: await this.queuePosition(earlier) };
+      if (earlier) return { id: earlier.id, number: earlier.number, status: 'queued', position: await this.queuePosition(earlier) };
     }
     this.checkNotify(dto.notify);
     const wf = await this.em.findOne(Workflow, { name: dto.workflow });
@@ -49,10 +49,21 @@ export class RunSubmissionService {
     const deckName = dto.deck ?? wf.deck;
     if (!deckName) throw BadInput.field('deck', 'the workflow names no deck; say which deck to run it on');
     if (actor.deck && deckName !== actor.deck) throw new AccessDenied(`This API key is limited to deck '${actor.deck}', not '${deckName}'`);
+    return this.queue(toDocument(wf), wf.name, deckName, dto, csv, actor, key);
+  }
+
+  /**
+   * Queue a run of a workflow document (a saved workflow, or a user's loaded IvoryOS draft) on a
+   * deck: validated against the deck's schema, rows converted by type, the snapshot kept.
+   */
+  async queue(
+    doc: WorkflowDocument, workflowName: string | null, deckName: string, dto: Omit<SubmitRunDto, 'workflow'>, csv: string | undefined,
+    actor: AuthActor, idempotencyKey: string | null = null,
+  ): Promise<SubmitRunResponse> {
     const deck = await this.decks.find(deckName);
     if (!deck.schema) throw new Conflict(`deck '${deckName}' has not registered its instruments yet`, [{ path: 'deck', message: 'has no registered schema' }]);
 
-    const snapshot = await this.snapshot(toDocument(wf), deckName);
+    const snapshot = await this.snapshot(doc, deckName);
     const validation = validateWorkflow(snapshot, deck.schema);
     if (!validation.valid) {
       const errors = validation.errors.map((e) => ({
@@ -60,21 +71,22 @@ export class RunSubmissionService {
         path: `workflow.${e.phase}${e.stepId !== null && e.stepId !== undefined ? `[${e.stepId}]` : ''}${e.field ? `.${e.field}` : ''}`,
         message: e.message,
       }));
-      throw new BadInput(`Workflow '${wf.name}' cannot run on deck '${deckName}': ${errors.length} problem(s), first: ${errors[0].message}`, errors);
+      throw new BadInput(`Workflow '${doc.name}' cannot run on deck '${deckName}': ${errors.length} problem(s), first: ${errors[0].message}`, errors);
     }
     const rows = this.rows(dto, csv, validation.parameters, deck.schema);
     const position = ((await this.em.getConnection().execute<{ max: number | null }[]>(
       'select max(position) as max from workflow_run where deck = ? and status = ?', [deckName, 'queued'],
     ))[0]?.max ?? 0) + 1;
     const run = this.em.create(WorkflowRun, {
-      name: dto.name ?? wf.name, deck: deckName, workflowName: wf.name, workflowSnapshot: snapshot,
+      name: dto.name ?? doc.name, deck: deckName, workflowName, workflowSnapshot: snapshot,
       mode: rows ? 'parameters' : 'repeat', repeat: dto.repeat ?? 1, parameters: rows, batchSize: dto.batchSize ?? 1,
       onError: dto.onError ?? 'wait', notify: dto.notify ?? null, externalId: dto.externalId ?? null, metadata: dto.metadata ?? null,
-      startedBy: actor.name, startedByKind: actor.kind === 'key' ? 'key' : 'user', idempotencyKey: key, position,
+      startedBy: actor.name, startedByKind: actor.kind === 'key' ? 'key' : 'user', idempotencyKey, position,
     });
     await this.em.flush();
     this.dispatcher.kick(deckName);
-    return { id: run.id, status: 'queued', position: await this.queuePosition(run) };
+    const { number } = await this.em.findOneOrFail(WorkflowRun, { id: run.id }, { fields: ['number'], refresh: true });
+    return { id: run.id, number, status: 'queued', position: await this.queuePosition(run) };
   }
 
   /**
@@ -90,7 +102,7 @@ export class RunSubmissionService {
     if (errors.length) throw new BadInput(`Webhook target not allowed: ${errors[0].path} ${errors[0].message}`, errors);
   }
 
-  private rows(dto: SubmitRunDto, csv: string | undefined, params: ParameterInfo[], schema: DeckSchema): ParameterRow[] | null {
+  private rows(dto: Omit<SubmitRunDto, 'workflow'>, csv: string | undefined, params: ParameterInfo[], schema: DeckSchema): ParameterRow[] | null {
     const columns = params.map((p) => ({ name: p.name, type: p.type, choices: choicesFor(p.type, schema) }));
     const names = params.map((p) => p.name).join(', ');
     if (csv !== undefined && dto.parameters) throw BadInput.field('parameters', 'send the rows either as parameters or as a CSV file, not both');

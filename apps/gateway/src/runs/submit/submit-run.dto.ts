@@ -88,6 +88,7 @@ export class SubmitRunDto {
 
 export class SubmitRunResponse {
   @ApiProperty() id!: string;
+  @ApiProperty({ description: 'The run number: unique across decks, ascending by creation; /api/runs/<number> works too' }) number!: number;
   @ApiProperty({ enum: ['queued'] }) status!: 'queued';
   @ApiProperty({ description: "1-based place in the deck's queue" }) position!: number;
 }
