@@ -116,11 +116,14 @@ describe('run records API', () => {
 
   it('deletes finished runs only, and answers 404 and 400 properly', async () => {
     const queued = (await api.get('/api/runs?status=queued').expect(200)).body.items[0].id;
+    const byNumber = (await api.get(`/api/runs/${runId}`).expect(200)).body.number;
+    expect((await api.get(`/api/runs/${byNumber}`).expect(200)).body.id).toBe(runId);
     expect((await api.delete(`/api/runs/${queued}`).expect(409)).body.message).toContain('queued');
     await api.delete(`/api/runs/${runId}`).expect(204);
     await api.get(`/api/runs/${runId}`).expect(404);
     await api.get(`/api/runs/${runId}/results`).expect(404);
-    expect((await api.get('/api/runs/not-a-uuid').expect(400)).body.errors).toEqual([{ path: 'id', message: 'must be a UUID' }]);
+    await api.get(`/api/runs/${byNumber}`).expect(404);
+    expect((await api.get('/api/runs/not-a-uuid').expect(400)).body.errors).toEqual([{ path: 'id', message: 'must be a run UUID or a run number' }]);
     expect((await api.get('/api/runs?status=exploded').expect(400)).body.errors[0].path).toBe('status');
     expect((await api.get('/api/runs?from=yesterday').expect(400)).body.errors[0].path).toBe('from');
   });

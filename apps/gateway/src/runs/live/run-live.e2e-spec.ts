@@ -100,7 +100,7 @@ describe('run live view, log, file mirrors and webhooks', () => {
     expect(((await missing.json()) as { message: string }).message).toContain('not found');
     const bad = await fetch(eventsUrl('not-a-uuid'), { headers: auth });
     expect(bad.status).toBe(400);
-    expect(((await bad.json()) as { errors: unknown[] }).errors).toEqual([{ path: 'id', message: 'must be a UUID' }]);
+    expect(((await bad.json()) as { errors: unknown[] }).errors).toEqual([{ path: 'id', message: 'must be a run UUID or a run number' }]);
     expect((await fetch(eventsUrl(), {})).status).toBe(401);
     const badCursor = await fetch(eventsUrl(), { headers: { ...auth, 'last-event-id': 'x' } });
     expect(badCursor.status).toBe(400);
