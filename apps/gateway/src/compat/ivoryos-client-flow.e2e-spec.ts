@@ -129,8 +129,8 @@ describe('IvoryOS client flow', () => {
     expect(((await api.json()) as Json).number).toBe(run.task_id);
   }, 90_000);
 
-  /** Starts a 20-iteration run (several seconds) of the loaded workflow and waits until its steps are under way. */
-  const LONG = 20;
+  /** Starts a 40-iteration run (several seconds) of the loaded workflow and waits until its steps are under way. */
+  const LONG = 40;
   const startLongRun = async (): Promise<number> => {
     const rows = Array.from({ length: LONG }, (_, i) => ({ param_1: i, param_2: 1 }));
     const { task_id: id } = await expectIvoryos('POST', '/executions/config', '/executions/config', { kwargs: rows, batch_size: '1' });

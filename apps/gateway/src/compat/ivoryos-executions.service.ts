@@ -4,6 +4,7 @@ import { DECK_HOLDING_RUN_STATUSES, type JsonObject } from '@ivoryos/contracts';
 import { Deck, RunCommandRecord, SingleStep, WorkflowRun, WorkflowStep } from '@ivoryos/db';
 import type { AuthActor } from '../common/actor';
 import { BadInput, Conflict } from '../common/domain-errors';
+import type { CommandResponse } from '../runs/controls/control-run.dto';
 import { RunControlsService, type ControlRequest } from '../runs/controls/run-controls.service';
 import { QueueService } from '../runs/queue/queue.service';
 import { RunSubmissionService } from '../runs/submit/run-submission.service';
@@ -114,7 +115,7 @@ export class IvoryosExecutionsService {
         : active.status === 'paused' || kind === 'pause' ? { type: 'resume' }
           : kind === 'error' || kind === 'interrupted' ? { type: 'skip' } : undefined;
       if (!req) throw new Conflict(`the run waits for an input (${active.waiting?.message ?? ''}); answer it with POST /api/runs/${active.number}/input`);
-      await this.controls.control(active.id, req, actor);
+      refusedAsConflict(await this.controls.control(active.id, req, actor));
       return { pause_status: req.type === 'pause' ? 'Paused' : 'Resumed', status: 'ok' };
     }
     const paused = (await this.queue.get(deck)).paused;
@@ -130,7 +131,8 @@ export class IvoryosExecutionsService {
   async abort(deck: string, when: 'after-iteration' | 'now', actor: AuthActor): Promise<JsonObject> {
     const active = await this.active(this.em.fork(), deck);
     if (active && DECK_HOLDING_RUN_STATUSES.includes(active.status)) {
-      await this.controls.control(active.id, { type: 'stop', stop: { when, cleanup: when === 'after-iteration', continueQueue: true } }, actor);
+      const answer = await this.controls.control(active.id, { type: 'stop', stop: { when, cleanup: when === 'after-iteration', continueQueue: true } }, actor);
+      refusedAsConflict(answer);
     }
     return { status: 'ok' };
   }
@@ -143,6 +145,11 @@ export class IvoryosExecutionsService {
       { fields: [...RUN_FIELDS], orderBy: { createdAt: 'asc' } },
     );
   }
+}
+
+/** The agent refused the control (the run moved on meanwhile): say why rather than "ok". */
+function refusedAsConflict(answer: CommandResponse): void {
+  if (answer.outcome === 'refused') throw new Conflict(`the run's agent refused: ${answer.reason ?? 'no reason given'}`);
 }
 
 /** A whole number ≥ 1, given as a number or as text (the client sends `"4"`); undefined when absent. */
