@@ -190,7 +190,13 @@ describe('IvoryOS client flow', () => {
     })]);
     const run = await expectIvoryos('POST', '/executions/config', '/executions/config', { repeat: '2' });
     await idle();
-    const phases = (await record(run.task_id as number)).phases as { script: Record<string, Json[]> };
+    // The run's end time is recorded with its last events; wait for it rather than race it.
+    const done = await waitFor(async () => {
+      const r = await call('GET', `/ivoryos/executions/records/${run.task_id as number}`);
+      return (r.json.workflow_info as Json).end_time ? r : undefined;
+    }, 10_000, 'the run to be recorded as ended');
+    expect(shapeMismatches('GET /executions/records/<id> 200', done.json)).toEqual([]);
+    const phases = done.json.phases as { script: Record<string, Json[]> };
     expect(Object.keys(phases.script)).toEqual(['1', '2']);
     expect((phases.script['1'][0].outputs as Json[])[0]).toEqual({ result: expect.any(Number) });
     expect(phases.script['1'][0].parameters).toBeNull();
