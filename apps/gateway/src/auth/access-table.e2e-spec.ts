@@ -84,6 +84,18 @@ const UNDOCUMENTED: Record<string, AccessLevel> = {
   'IvoryosCompatController.login': 'public',
   'IvoryosCompatController.call': 'operator',
   'IvoryosCompatController.task': 'viewer',
+  'IvoryosCompatController.snapshot': 'viewer',
+  'IvoryosLibraryController.list': 'viewer',
+  'IvoryosLibraryController.load': 'viewer',
+  'IvoryosLibraryController.submitPython': 'operator',
+  'IvoryosExecutionsController.config': 'operator',
+  'IvoryosExecutionsController.status': 'viewer',
+  'IvoryosExecutionsController.queue': 'viewer',
+  'IvoryosExecutionsController.pauseResume': 'operator',
+  'IvoryosExecutionsController.abortPending': 'operator',
+  'IvoryosExecutionsController.abortCurrent': 'operator',
+  'IvoryosExecutionsController.list': 'viewer',
+  'IvoryosExecutionsController.detail': 'viewer',
   'MetricsController.scrape': 'public',
 };
 
