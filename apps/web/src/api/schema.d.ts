@@ -1394,6 +1394,8 @@ export interface components {
         };
         SubmitRunResponse: {
             id: string;
+            /** @description The run number: unique across decks, ascending by creation; /api/runs/<number> works too */
+            number: number;
             /** @enum {string} */
             status: "queued";
             /** @description 1-based place in the deck's queue */
@@ -1444,6 +1446,8 @@ export interface components {
         };
         RunSummaryResponse: {
             id: string;
+            /** @description Unique across decks, ascending by creation (IvoryOS run id); usable in place of id in paths */
+            number: number;
             name: string;
             deck: string;
             /** @description Whether the deck's agent is online now. A run in progress on an offline deck is held: it goes on from its checkpoint when the agent returns, or waits (interrupted) if a driver call was under way */
@@ -1509,6 +1513,8 @@ export interface components {
         };
         RunResponse: {
             id: string;
+            /** @description Unique across decks, ascending by creation (IvoryOS run id); usable in place of id in paths */
+            number: number;
             name: string;
             deck: string;
             /** @description Whether the deck's agent is online now. A run in progress on an offline deck is held: it goes on from its checkpoint when the agent returns, or waits (interrupted) if a driver call was under way */
