@@ -203,11 +203,11 @@ describe('the web UI in Chromium against the real gateway, database, Redis and d
       ['if #amount > 1', '1', 'true'],
       ['repeat 2 times', '2', 'true'],
       ['echo = bench.noop(x=#amount)', '3', null],
-      ['endrepeat', '2', null],
       ['else', '1', null],
       ['bench.noop(x=0)', '2', null],
-      ['endif', '1', null],
     ]);
+    // Block ends are drawn as the end of their block's rail, not as lines of their own.
+    expect(await tree.getByText(/^end(if|repeat)$/).count()).toBe(0);
     await page.getByText('no problems').waitFor({ timeout: UI_WAIT });
 
     // Add sdl.analyze after the last row: its required arguments are empty, so the gateway's check flags them.
@@ -223,16 +223,17 @@ describe('the web UI in Chromium against the real gateway, database, Redis and d
     await page.getByText('no problems').waitFor({ timeout: UI_WAIT });
     problems.push(...(await auditPage(page, 'design')));
 
-    // Keyboard: Alt+↑ moves the step past endif, into the else branch.
+    // Added after the else branch's last step, it is inside it; Alt+↓ moves it past the block's end.
+    const analyzeRow = async () => (await levels()).find((r) => String(r[0]).includes('sdl.analyze'));
+    expect(await analyzeRow()).toEqual(['sdl.analyze(param_1=#count, param_2=2)', '2', null]);
     await tree.focus();
-    await page.keyboard.press('Alt+ArrowUp');
-    const moved = (await levels()).find((r) => String(r[0]).includes('sdl.analyze'));
-    expect(moved).toEqual(['sdl.analyze(param_1=#count, param_2=2)', '2', null]);
+    await page.keyboard.press('Alt+ArrowDown');
+    expect(await analyzeRow()).toEqual(['sdl.analyze(param_1=#count, param_2=2)', '1', null]);
 
     await page.getByRole('button', { name: 'Save', exact: true }).click();
     await page.getByText('unsaved changes').waitFor({ state: 'detached', timeout: UI_WAIT });
     const stored = await stack.api<{ script_dict: { script: { action: string }[] } }>('GET', '/api/workflows/nested_flow');
-    expect(stored.body.script_dict.script.map((a) => a.action)).toEqual(['if', 'repeat', 'noop', 'endrepeat', 'else', 'noop', 'analyze', 'endif']);
+    expect(stored.body.script_dict.script.map((a) => a.action)).toEqual(['if', 'repeat', 'noop', 'endrepeat', 'else', 'noop', 'endif', 'analyze']);
 
     await page.getByRole('tab', { name: 'Code' }).click();
     await page.getByLabel('TypeScript').getByText(/analyze/).waitFor({ timeout: UI_WAIT });

@@ -31,6 +31,7 @@ export const theme = createTheme({
 
 export const cssVariablesResolver: CSSVariablesResolver = () => ({
   variables: {},
-  light: { '--mantine-color-dimmed': '#495057' },
-  dark: { '--mantine-color-dimmed': '#b8b8b8' },
+  // Placeholders carry meaning here (an optional field's default), so they get readable contrast too.
+  light: { '--mantine-color-dimmed': '#495057', '--mantine-color-placeholder': '#5c636a' },
+  dark: { '--mantine-color-dimmed': '#b8b8b8', '--mantine-color-placeholder': '#a6a7ab' },
 });

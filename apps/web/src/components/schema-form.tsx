@@ -1,6 +1,6 @@
 import { NumberInput, Select, Stack, Switch, TextInput, Textarea } from '@mantine/core';
 import type { ParamSchema } from '@ivoryos/contracts';
-import { choicesOf, fieldKind, typeHint, type FieldValue } from '../lib/schema-form';
+import { choicesOf, fieldKind, placeholderOf, typeHint, type FieldValue } from '../lib/schema-form';
 
 interface Props {
   params: ParamSchema[];
@@ -27,6 +27,7 @@ export function SchemaForm({ params, values, errors, onChange, idPrefix }: Props
           description: description(param),
           error: errors[param.name],
           required: param.required,
+          placeholder: placeholderOf(param) || undefined,
         };
         const value = values[param.name];
         switch (kind) {

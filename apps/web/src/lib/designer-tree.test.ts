@@ -62,3 +62,16 @@ describe('designer tree', () => {
     expect(rowLabel(flow()[1])).toBe('if #x > 1');
   });
 });
+
+describe('block ends on the canvas', () => {
+  it('carry no line number, and selection steps over them', async () => {
+    const { lineNumbers, nextSelectable } = await import('./designer-tree');
+    expect(lineNumbers(flow())).toEqual([1, 2, 3, 4, 5, undefined, 6, 7, undefined, 8]);
+    expect(nextSelectable(flow(), 4, 1)).toBe(6); // c → else, past endrepeat
+    expect(nextSelectable(flow(), 9, -1)).toBe(7); // e → d, past endif
+    expect(nextSelectable(flow(), 9, 1)).toBe(9);
+  });
+  it('know the blocks around each row, outermost first', () => {
+    expect(treeRows(flow()).map((r) => r.rails.join('>'))).toEqual(['', '', 'if', 'if', 'if>repeat', 'if', '', 'if', '', '']);
+  });
+});

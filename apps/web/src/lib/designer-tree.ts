@@ -16,6 +16,10 @@ export interface TreeRow {
   kind: RowKind;
   /** For an opener: the index of its closer (its whole block is index..end). */
   end?: number;
+  /** The kinds (if, repeat, while) of the blocks around this row, outermost first; one per depth level. */
+  rails: string[];
+  /** For a marker (opener, else, end): the block's kind. */
+  block?: string;
 }
 
 function kindOf(a: WorkflowAction): RowKind {
@@ -30,24 +34,41 @@ function kindOf(a: WorkflowAction): RowKind {
 export function treeRows(actions: readonly WorkflowAction[]): TreeRow[] {
   const rows: TreeRow[] = [];
   const open: TreeRow[] = [];
+  const rails = () => open.map((r) => r.block as string);
   actions.forEach((a, index) => {
     const kind = kindOf(a);
     if (kind === 'open') {
-      const row: TreeRow = { index, depth: open.length, kind };
+      const row: TreeRow = { index, depth: open.length, kind, rails: rails(), block: a.instrument };
       rows.push(row);
       open.push(row);
     } else if (kind === 'middle' || kind === 'close') {
       const opener = open.at(-1);
-      rows.push({ index, depth: opener ? opener.depth : 0, kind });
+      rows.push({ index, depth: opener ? opener.depth : 0, kind, rails: opener ? opener.rails : [], block: a.instrument });
       if (kind === 'close' && opener) {
         opener.end = index;
         open.pop();
       }
     } else {
-      rows.push({ index, depth: open.length, kind });
+      rows.push({ index, depth: open.length, kind, rails: rails() });
     }
   });
   return rows;
+}
+
+/**
+ * Line numbers as the canvas shows them: block ends are drawn as the end of their block's rail, not
+ * as lines, so they get none and the numbers run on without gaps. Keyed by index in the phase.
+ */
+export function lineNumbers(actions: readonly WorkflowAction[]): (number | undefined)[] {
+  let n = 0;
+  return treeRows(actions).map((r) => (r.kind === 'close' ? undefined : ++n));
+}
+
+/** The next row up or down that can be selected (block ends cannot). */
+export function nextSelectable(actions: readonly WorkflowAction[], index: number, direction: -1 | 1): number {
+  const rows = treeRows(actions);
+  for (let i = index + direction; i >= 0 && i < rows.length; i += direction) if (rows[i].kind !== 'close') return i;
+  return index;
 }
 
 /** Ids are 1-based positions in the phase (IvoryOS's `id`), renumbered after every change. */

@@ -50,3 +50,14 @@ describe('typeHint', () => {
     expect(typeHint(p({ type: 'float', required: false, default: 1 }))).toBe('number, optional');
   });
 });
+
+describe('placeholderOf', () => {
+  it('says what an empty optional field stands for', async () => {
+    const { placeholderOf } = await import('./schema-form');
+    const solvents = [{ name: 'Acetone', value: 'Acetone' }, { name: 'Methanol', value: 'Methanol' }];
+    expect(placeholderOf(p({ type: ['Enum:lab.Solvent', 'NoneType'], required: false, choices: solvents, doc: 'solvent to dose; Methanol when not given' }))).toBe('Methanol (when not given)');
+    expect(placeholderOf(p({ type: 'float', required: false, default: 1.5 }))).toBe('1.5 (default)');
+    expect(placeholderOf(p({ type: ['Enum:lab.Solvent', 'NoneType'], required: false, choices: solvents }))).toBe("not given: the method's own default");
+    expect(placeholderOf(p({ type: 'int' }))).toBe('');
+  });
+});

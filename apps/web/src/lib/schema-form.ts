@@ -39,6 +39,19 @@ export function typeHint(param: Pick<ParamSchema, 'type' | 'required'>): string 
   return parsed.optional || param.required === false ? `${text}, optional` : text;
 }
 
+/**
+ * What an empty optional field stands for, shown as its placeholder: the declared default, else the
+ * one choice the docstring names ("solvent to dose; Methanol when not given"), else that the method
+ * decides. Empty for a required field: it has to be filled.
+ */
+export function placeholderOf(param: Pick<ParamSchema, 'type' | 'choices' | 'required' | 'default' | 'doc'>): string {
+  if (param.required) return '';
+  if (param.default !== undefined && param.default !== null) return `${typeof param.default === 'string' ? param.default : JSON.stringify(param.default)} (default)`;
+  const named = choicesOf(param).filter((c) => param.doc && new RegExp(`\\b${c.name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\b`).test(param.doc));
+  if (named.length === 1) return `${named[0].name} (when not given)`;
+  return 'not given: the method\'s own default';
+}
+
 /** The form's starting value: the default when there is one, else empty (or false for a switch). */
 export function initialValue(param: ParamSchema): FieldValue {
   const kind = fieldKind(param);

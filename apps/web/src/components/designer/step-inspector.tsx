@@ -1,6 +1,6 @@
 import { Button, Group, Stack, Switch, Text, TextInput, Title } from '@mantine/core';
 import type { ActionSchema, JsonValue, WorkflowAction } from '@ivoryos/contracts';
-import { treeRows } from '../../lib/designer-tree';
+import { lineNumbers, treeRows } from '../../lib/designer-tree';
 import { typeHint } from '../../lib/schema-form';
 
 interface Props {
@@ -45,7 +45,7 @@ export function StepInspector({ actions, index, schema, problems, readOnly, onCh
   return (
     <Stack gap="xs" component="section" aria-label="Selected step">
       <Title order={3} size="h5" ff="monospace">
-        {action.id}. {action.instrument}.{action.action}
+        {lineNumbers(actions)[index] ?? action.id}. {action.instrument}.{action.action}
       </Title>
       {!readOnly && (
         <Group gap="xs">

@@ -10,7 +10,7 @@ import { StepInspector } from '../../../components/designer/step-inspector';
 import { StepTree } from '../../../components/designer/step-tree';
 import { ButtonLink } from '../../../components/links';
 import { PageTitle } from '../../../components/page-title';
-import { insertAfter, moveUnit, newBlock, newUuid, removeUnit } from '../../../lib/designer-tree';
+import { insertAfter, lineNumbers, moveUnit, newBlock, newUuid, removeUnit, rowLabel } from '../../../lib/designer-tree';
 import { useMe } from '../../../lib/me';
 import { initialValue } from '../../../lib/schema-form';
 import { oneOf } from '../../../lib/search';
@@ -159,7 +159,7 @@ function DesignPage() {
         <Tabs.List>
           {PHASES.map((p) => (
             <Tabs.Tab key={p} value={p}>
-              {PHASE_NAMES[p]} ({draft[p].length})
+              {PHASE_NAMES[p]} ({lineNumbers(draft[p]).filter(Boolean).length})
             </Tabs.Tab>
           ))}
           <Tabs.Tab value="code">Code</Tabs.Tab>
@@ -215,12 +215,16 @@ function DesignPage() {
             {issues.length > 0 && (
               <Alert color="red" mt="md" title={`Problems in ${PHASE_NAMES[p]}`}>
                 <List size="sm">
-                  {issues.map((e, i) => (
-                    <List.Item key={i}>
-                      step {e.stepId}
-                      {e.field ? ` (${e.field})` : ''}: {e.message}
-                    </List.Item>
-                  ))}
+                  {issues.map((e, i) => {
+                    // The gateway counts every marker; the canvas numbers lines without block ends.
+                    const at = actions.findIndex((a) => a.id === e.stepId);
+                    return (
+                      <List.Item key={i}>
+                        {at >= 0 ? `line ${lineNumbers(actions)[at] ?? at + 1}, ${rowLabel(actions[at])}` : 'the phase'}
+                        {e.field ? ` (${e.field})` : ''}: {e.message}
+                      </List.Item>
+                    );
+                  })}
                 </List>
               </Alert>
             )}
