@@ -1,10 +1,11 @@
-import { Button, Group, Modal, Select, Stack, Table, TextInput, Title } from '@mantine/core';
+import { Button, Group, Modal, Select, Stack, TextInput, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { $api, errorText, fetchClient, fieldErrors } from '../../api/client';
 import { confirmDialog } from '../../lib/confirm';
 import { formatTime } from '../../lib/format';
+import { DataTable } from '../data-table';
 import { ShownOnce } from './shown-once';
 
 const ROLES = ['viewer', 'operator', 'admin'] as const;
@@ -40,42 +41,32 @@ export function ApiKeysPanel() {
   };
   return (
     <Stack>
-      <Table.ScrollContainer minWidth={700}>
-        <Table striped aria-label="API keys">
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th>Name</Table.Th>
-              <Table.Th>Key starts</Table.Th>
-              <Table.Th>Role</Table.Th>
-              <Table.Th>Deck</Table.Th>
-              <Table.Th>Created</Table.Th>
-              <Table.Th>Last used</Table.Th>
-              <Table.Th>Actions</Table.Th>
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {data?.items.map((k) => (
-              <Table.Tr key={k.id}>
-                <Table.Td>{k.name}</Table.Td>
-                <Table.Td>{k.prefix}…</Table.Td>
-                <Table.Td>{k.role}</Table.Td>
-                <Table.Td>{k.deck ?? 'all'}</Table.Td>
-                <Table.Td>{formatTime(k.createdAt)}</Table.Td>
-                <Table.Td>{formatTime(k.lastUsedAt)}</Table.Td>
-                <Table.Td>
-                  {k.revokedAt ? (
-                    `revoked ${formatTime(k.revokedAt)}`
-                  ) : (
-                    <Button size="xs" variant="default" onClick={() => void revoke(k.id, k.name)}>
-                      Revoke…
-                    </Button>
-                  )}
-                </Table.Td>
-              </Table.Tr>
-            ))}
-          </Table.Tbody>
-        </Table>
-      </Table.ScrollContainer>
+      <DataTable
+        label="API keys"
+        minWidth={700}
+        columns={[
+          { header: 'Name', cell: (k) => k.name },
+          { header: 'Key starts', cell: (k) => `${k.prefix}…` },
+          { header: 'Role', cell: (k) => k.role },
+          { header: 'Deck', cell: (k) => k.deck ?? 'all' },
+          { header: 'Created', cell: (k) => formatTime(k.createdAt) },
+          { header: 'Last used', cell: (k) => formatTime(k.lastUsedAt) },
+          {
+            header: 'Actions',
+            cell: (k) =>
+              k.revokedAt ? (
+                `revoked ${formatTime(k.revokedAt)}`
+              ) : (
+                <Button size="xs" variant="default" onClick={() => void revoke(k.id, k.name)}>
+                  Revoke…
+                </Button>
+              ),
+          },
+        ]}
+        rows={data?.items}
+        rowKey={(k) => k.id}
+        empty="No API keys yet."
+      />
       <form onSubmit={create} aria-labelledby="new-key-title">
         <Title order={2} size="h4" id="new-key-title" mb="xs">
           New API key

@@ -1,7 +1,8 @@
-import { Code, Group, Pagination, Select, Stack, Table, Text, TextInput } from '@mantine/core';
+import { Code, Group, Select, Stack, TextInput } from '@mantine/core';
 import { useState } from 'react';
 import { $api } from '../../api/client';
 import { formatTime, formatValue } from '../../lib/format';
+import { DataTable } from '../data-table';
 
 const KINDS = ['call', 'run', 'control', 'admin', 'step'] as const;
 const PER_PAGE = 50;
@@ -29,44 +30,24 @@ export function AuditPanel() {
         <TextInput label="Deck" value={deck} onChange={(e) => (setDeck(e.currentTarget.value), setPage(1))} />
         <Select label="Kind" clearable data={[...KINDS]} value={kind} onChange={(k) => (setKind(k as (typeof KINDS)[number] | null), setPage(1))} />
       </Group>
-      {data?.items.length === 0 && <Text>Nothing recorded for these filters.</Text>}
-      {!!data?.items.length && (
-        <Table.ScrollContainer minWidth={800}>
-          <Table striped aria-label="Audit log">
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>When</Table.Th>
-                <Table.Th>Who</Table.Th>
-                <Table.Th>Kind</Table.Th>
-                <Table.Th>Deck</Table.Th>
-                <Table.Th>Action</Table.Th>
-                <Table.Th>Target</Table.Th>
-                <Table.Th>Outcome</Table.Th>
-                <Table.Th>Details</Table.Th>
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {data.items.map((e, i) => (
-                <Table.Tr key={`${e.at}-${i}`}>
-                  <Table.Td>{formatTime(e.at)}</Table.Td>
-                  <Table.Td>
-                    {e.actor} {e.actorKind === 'key' ? '(key)' : ''}
-                  </Table.Td>
-                  <Table.Td>{e.kind}</Table.Td>
-                  <Table.Td>{e.deck ?? '—'}</Table.Td>
-                  <Table.Td>{e.action}</Table.Td>
-                  <Table.Td>
-                    <Code>{e.target}</Code>
-                  </Table.Td>
-                  <Table.Td>{e.outcome ?? '—'}</Table.Td>
-                  <Table.Td>{details(e.details)}</Table.Td>
-                </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
-        </Table.ScrollContainer>
-      )}
-      {data && data.total > PER_PAGE && <Pagination total={Math.ceil(data.total / PER_PAGE)} value={page} onChange={setPage} />}
+      <DataTable
+        label="Audit log"
+        minWidth={800}
+        columns={[
+          { header: 'When', cell: (e) => formatTime(e.at) },
+          { header: 'Who', cell: (e) => `${e.actor}${e.actorKind === 'key' ? ' (key)' : ''}` },
+          { header: 'Kind', cell: (e) => e.kind },
+          { header: 'Deck', cell: (e) => e.deck ?? '—' },
+          { header: 'Action', cell: (e) => e.action },
+          { header: 'Target', cell: (e) => <Code>{e.target}</Code> },
+          { header: 'Outcome', cell: (e) => e.outcome ?? '—' },
+          { header: 'Details', cell: (e) => details(e.details) },
+        ]}
+        rows={data?.items}
+        rowKey={(e, i) => `${e.at}-${i}`}
+        empty="Nothing recorded for these filters."
+        paging={data && { total: data.total, perPage: PER_PAGE, page, onChange: setPage }}
+      />
     </Stack>
   );
 }

@@ -1,9 +1,10 @@
-import { Button, Group, Modal, Stack, Table, Text } from '@mantine/core';
+import { Button, Group, Modal, Stack, Text } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useState } from 'react';
 import { $api, errorText, fetchClient } from '../../api/client';
 import { confirmDialog } from '../../lib/confirm';
 import { formatTime } from '../../lib/format';
+import { DataTable } from '../data-table';
 import { StatusBadge } from '../status-badge';
 import { ShownOnce } from './shown-once';
 
@@ -26,39 +27,31 @@ export function DeckTokensPanel() {
   return (
     <Stack>
       <Text>Start an agent with its token: IVORYOS_DECK_TOKEN=ivd_… npx ivoryos-agent my_deck.ts --name lab_a</Text>
-      <Table striped aria-label="Decks">
-        <Table.Thead>
-          <Table.Tr>
-            <Table.Th>Deck</Table.Th>
-            <Table.Th>State</Table.Th>
-            <Table.Th>Schema</Table.Th>
-            <Table.Th>Last seen</Table.Th>
-            <Table.Th>Token</Table.Th>
-          </Table.Tr>
-        </Table.Thead>
-        <Table.Tbody>
-          {data?.items.map((d) => (
-            <Table.Tr key={d.name}>
-              <Table.Td>{d.name}</Table.Td>
-              <Table.Td>
-                <StatusBadge status={d.online ? d.status : 'offline'} />
-              </Table.Td>
-              <Table.Td ff="monospace">{d.schemaHash?.slice(0, 8) ?? '—'}</Table.Td>
-              <Table.Td>{formatTime(d.lastSeenAt)}</Table.Td>
-              <Table.Td>
-                <Group gap="xs">
-                  <Button size="xs" variant="default" onClick={() => void issue(d.name)}>
-                    Issue token…
-                  </Button>
-                  <Button size="xs" variant="default" onClick={() => void revoke(d.name)}>
-                    Revoke…
-                  </Button>
-                </Group>
-              </Table.Td>
-            </Table.Tr>
-          ))}
-        </Table.Tbody>
-      </Table>
+      <DataTable
+        label="Decks"
+        columns={[
+          { header: 'Deck', cell: (d) => d.name },
+          { header: 'State', cell: (d) => <StatusBadge status={d.online ? d.status : 'offline'} /> },
+          { header: 'Schema', cell: (d) => <Text ff="monospace" size="sm">{d.schemaHash?.slice(0, 8) ?? '—'}</Text> },
+          { header: 'Last seen', cell: (d) => formatTime(d.lastSeenAt) },
+          {
+            header: 'Token',
+            cell: (d) => (
+              <Group gap="xs">
+                <Button size="xs" variant="default" onClick={() => void issue(d.name)}>
+                  Issue token…
+                </Button>
+                <Button size="xs" variant="default" onClick={() => void revoke(d.name)}>
+                  Revoke…
+                </Button>
+              </Group>
+            ),
+          },
+        ]}
+        rows={data?.items}
+        rowKey={(d) => d.name}
+        empty="No deck has registered yet."
+      />
       <Modal opened={!!issued} onClose={() => setIssued(undefined)} title={`Token for ${issued?.deck ?? ''}`}>
         {issued && <ShownOnce label="deck token" secret={issued.token} onClose={() => setIssued(undefined)} />}
       </Modal>

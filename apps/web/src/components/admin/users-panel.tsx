@@ -1,9 +1,10 @@
-import { Alert, Button, Group, PasswordInput, Select, Stack, Switch, Table, TextInput, Title } from '@mantine/core';
+import { Alert, Button, Group, PasswordInput, Select, Stack, Switch, TextInput, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { $api, errorText, fetchClient, fieldErrors } from '../../api/client';
 import { formatTime } from '../../lib/format';
+import { DataTable } from '../data-table';
 
 const ROLES = ['viewer', 'operator', 'admin'] as const;
 type Role = (typeof ROLES)[number];
@@ -39,45 +40,41 @@ export function UsersPanel({ self }: { self: string }) {
 
   return (
     <Stack>
-      <Table.ScrollContainer minWidth={600}>
-        <Table striped aria-label="Users">
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th>User</Table.Th>
-              <Table.Th>Role</Table.Th>
-              <Table.Th>Enabled</Table.Th>
-              <Table.Th>Last sign-in</Table.Th>
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {data?.items.map((u) => (
-              <Table.Tr key={u.id}>
-                <Table.Td>{u.username}</Table.Td>
-                <Table.Td>
-                  <Select
-                    aria-label={`Role of ${u.username}`}
-                    data={[...ROLES]}
-                    value={u.role}
-                    disabled={u.username === self}
-                    allowDeselect={false}
-                    onChange={(role) => role && void update(u.username, { role: role as Role })}
-                    w={140}
-                  />
-                </Table.Td>
-                <Table.Td>
-                  <Switch
-                    aria-label={`${u.username} enabled`}
-                    checked={!u.disabled}
-                    disabled={u.username === self}
-                    onChange={(e) => void update(u.username, { disabled: !e.currentTarget.checked })}
-                  />
-                </Table.Td>
-                <Table.Td>{formatTime(u.lastLoginAt)}</Table.Td>
-              </Table.Tr>
-            ))}
-          </Table.Tbody>
-        </Table>
-      </Table.ScrollContainer>
+      <DataTable
+        label="Users"
+        columns={[
+          { header: 'User', cell: (u) => u.username },
+          {
+            header: 'Role',
+            cell: (u) => (
+              <Select
+                aria-label={`Role of ${u.username}`}
+                data={[...ROLES]}
+                value={u.role}
+                disabled={u.username === self}
+                allowDeselect={false}
+                onChange={(role) => role && void update(u.username, { role: role as Role })}
+                w={140}
+              />
+            ),
+          },
+          {
+            header: 'Enabled',
+            cell: (u) => (
+              <Switch
+                aria-label={`${u.username} enabled`}
+                checked={!u.disabled}
+                disabled={u.username === self}
+                onChange={(e) => void update(u.username, { disabled: !e.currentTarget.checked })}
+              />
+            ),
+          },
+          { header: 'Last sign-in', cell: (u) => formatTime(u.lastLoginAt) },
+        ]}
+        rows={data?.items}
+        rowKey={(u) => u.id}
+        empty="No users."
+      />
       <form onSubmit={create} aria-labelledby="new-user-title">
         <Title order={2} size="h4" id="new-user-title" mb="xs">
           New user

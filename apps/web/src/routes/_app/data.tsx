@@ -1,10 +1,9 @@
-import { Anchor, Group, MultiSelect, Pagination, Select, Stack, Table, Text, TextInput } from '@mantine/core';
+import { Group, MultiSelect, Select, Stack, TextInput } from '@mantine/core';
 import { createFileRoute, useNavigate } from '@tanstack/react-router';
 import { $api } from '../../api/client';
-import { AnchorLink } from '../../components/links';
+import { DataTable } from '../../components/data-table';
 import { PageTitle } from '../../components/page-title';
-import { StatusBadge } from '../../components/status-badge';
-import { durationBetween, formatTime } from '../../lib/format';
+import { runColumns } from '../../components/run-columns';
 import { optionalString, positiveInt } from '../../lib/search';
 
 const STATUSES = ['queued', 'running', 'paused', 'waiting', 'completed', 'failed', 'stopped', 'cancelled'];
@@ -85,59 +84,15 @@ function DataPage() {
         <TextInput type="date" label="From" value={search.from ?? ''} onChange={(e) => set({ from: e.currentTarget.value || undefined })} />
         <TextInput type="date" label="To" value={search.to ?? ''} onChange={(e) => set({ to: e.currentTarget.value || undefined })} />
       </Group>
-      {!isLoading && data?.items.length === 0 && <Text>{filtered ? 'No run matches these filters.' : 'No runs yet: start one from the Library.'}</Text>}
-      {!!data?.items.length && (
-        <Table.ScrollContainer minWidth={900}>
-          <Table striped aria-label="Runs">
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>Run</Table.Th>
-                <Table.Th>Workflow</Table.Th>
-                <Table.Th>Deck</Table.Th>
-                <Table.Th>Status</Table.Th>
-                <Table.Th>Mode</Table.Th>
-                <Table.Th>Started by</Table.Th>
-                <Table.Th>Created</Table.Th>
-                <Table.Th>Duration</Table.Th>
-                <Table.Th>Downloads</Table.Th>
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {data.items.map((run) => (
-                <Table.Tr key={run.id}>
-                  <Table.Td>
-                    <AnchorLink to="/runs/$runId" params={{ runId: run.id }} search={{ tab: 'outputs' }}>
-                      {run.name}
-                    </AnchorLink>
-                  </Table.Td>
-                  <Table.Td>{run.workflow}</Table.Td>
-                  <Table.Td>{run.deck}</Table.Td>
-                  <Table.Td>
-                    <StatusBadge status={run.status} />
-                  </Table.Td>
-                  <Table.Td>{run.mode}</Table.Td>
-                  <Table.Td>{run.startedBy}</Table.Td>
-                  <Table.Td>{formatTime(run.createdAt)}</Table.Td>
-                  <Table.Td>{durationBetween(run.startedAt, run.endedAt)}</Table.Td>
-                  <Table.Td>
-                    <Group gap="xs" wrap="nowrap">
-                      <Anchor size="sm" href={`/api/runs/${run.id}/results.csv`} download={`${run.name}-results.csv`} aria-label={`Results CSV of ${run.name}`}>
-                        results.csv
-                      </Anchor>
-                      <Anchor size="sm" href={`/api/runs/${run.id}/steps.csv`} download={`${run.name}-steps.csv`} aria-label={`Steps CSV of ${run.name}`}>
-                        steps.csv
-                      </Anchor>
-                    </Group>
-                  </Table.Td>
-                </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
-        </Table.ScrollContainer>
-      )}
-      {data && data.total > PER_PAGE && (
-        <Pagination total={Math.ceil(data.total / PER_PAGE)} value={search.page} onChange={(page) => void navigate({ search: (s) => ({ ...s, page }) })} />
-      )}
+      <DataTable
+        label="Runs"
+        minWidth={900}
+        columns={Object.values(runColumns('outputs'))}
+        rows={isLoading ? undefined : (data?.items ?? [])}
+        rowKey={(run) => run.id}
+        empty={filtered ? 'No run matches these filters.' : 'No runs yet: start one from the Library.'}
+        paging={data && { total: data.total, perPage: PER_PAGE, page: search.page, onChange: (page) => void navigate({ search: (s) => ({ ...s, page }) }) }}
+      />
     </Stack>
   );
 }

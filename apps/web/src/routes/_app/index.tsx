@@ -1,13 +1,17 @@
-import { Card, Group, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
+import { Card, Group, SimpleGrid, Stack, Text, Title } from '@mantine/core';
 import { createFileRoute } from '@tanstack/react-router';
 import { $api, type Schemas } from '../../api/client';
+import { DataTable } from '../../components/data-table';
 import { AnchorLink, ButtonLink } from '../../components/links';
 import { PageTitle } from '../../components/page-title';
+import { runColumns } from '../../components/run-columns';
 import { StatusBadge } from '../../components/status-badge';
 import { formatTime } from '../../lib/format';
 import { useMe } from '../../lib/me';
 
 export const Route = createFileRoute('/_app/')({ component: HomePage });
+
+const columns = runColumns('steps');
 
 function DeckCard({ deck }: { deck: Schemas['DeckSummaryResponse'] }) {
   const { data: queue } = $api.useQuery('get', '/api/decks/{deck}/queue', { params: { path: { deck: deck.name } } }, { refetchInterval: 5_000 });
@@ -69,42 +73,13 @@ function HomePage() {
       <Title order={2} size="h3">
         Recent runs
       </Title>
-      {runs.data?.items.length === 0 ? (
-        <Text>No runs yet.</Text>
-      ) : (
-        <Table.ScrollContainer minWidth={600}>
-          <Table striped>
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>Run</Table.Th>
-                <Table.Th>Workflow</Table.Th>
-                <Table.Th>Deck</Table.Th>
-                <Table.Th>Status</Table.Th>
-                <Table.Th>Started by</Table.Th>
-                <Table.Th>Created</Table.Th>
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {runs.data?.items.map((run) => (
-                <Table.Tr key={run.id}>
-                  <Table.Td>
-                    <AnchorLink to="/runs/$runId" params={{ runId: run.id }} search={{ tab: 'steps' }}>
-                      {run.name}
-                    </AnchorLink>
-                  </Table.Td>
-                  <Table.Td>{run.workflow}</Table.Td>
-                  <Table.Td>{run.deck}</Table.Td>
-                  <Table.Td>
-                    <StatusBadge status={run.status} />
-                  </Table.Td>
-                  <Table.Td>{run.startedBy}</Table.Td>
-                  <Table.Td>{formatTime(run.createdAt)}</Table.Td>
-                </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
-        </Table.ScrollContainer>
-      )}
+      <DataTable
+        label="Recent runs"
+        columns={[columns.name, columns.workflow, columns.deck, columns.status, columns.startedBy, columns.created]}
+        rows={runs.data?.items}
+        rowKey={(run) => run.id}
+        empty="No runs yet."
+      />
     </Stack>
   );
 }

@@ -1,10 +1,11 @@
-import { Button, Group, Menu, Pagination, Select, Stack, Table, Text, TextInput } from '@mantine/core';
+import { Button, Group, Menu, Select, Stack, TextInput } from '@mantine/core';
 import { modals } from '@mantine/modals';
 import { notifications } from '@mantine/notifications';
 import { useQueryClient } from '@tanstack/react-query';
 import { createFileRoute, useNavigate } from '@tanstack/react-router';
 import { useState } from 'react';
 import { $api, errorText, fetchClient } from '../../api/client';
+import { DataTable } from '../../components/data-table';
 import { ImportWorkflowButton } from '../../components/import-workflow-button';
 import { AnchorLink, ButtonLink } from '../../components/links';
 import { PageTitle } from '../../components/page-title';
@@ -62,6 +63,37 @@ function SaveAsForm({ from, onDone }: { from: string; onDone: () => void }) {
   );
 }
 
+/** Run, and a menu with export, duplicate and delete (the last two for operators). */
+function RowActions({ name, canOperate, onDuplicate, onDelete }: { name: string; canOperate: boolean; onDuplicate: (name: string) => void; onDelete: (name: string) => void }) {
+  return (
+    <Group gap="xs" wrap="nowrap">
+      {canOperate && (
+        <ButtonLink size="xs" to="/execute/$workflow" params={{ workflow: name }}>
+          Run
+        </ButtonLink>
+      )}
+      <Menu>
+        <Menu.Target>
+          <Button size="xs" variant="default" aria-label={`More actions for ${name}`}>
+            More
+          </Button>
+        </Menu.Target>
+        <Menu.Dropdown>
+          <Menu.Item component="a" href={`/api/workflows/${encodeURIComponent(name)}/export`} download={`${name}.json`}>
+            Export JSON
+          </Menu.Item>
+          {canOperate && <Menu.Item onClick={() => onDuplicate(name)}>Duplicate…</Menu.Item>}
+          {canOperate && (
+            <Menu.Item color="red" onClick={() => onDelete(name)}>
+              Delete…
+            </Menu.Item>
+          )}
+        </Menu.Dropdown>
+      </Menu>
+    </Group>
+  );
+}
+
 function LibraryPage() {
   const raw = Route.useSearch();
   const search = { ...raw, sort: raw.sort ?? '-last_modified', page: raw.page ?? 1 };
@@ -110,76 +142,31 @@ function LibraryPage() {
           allowDeselect={false}
         />
       </Group>
-      {!isLoading && data?.items.length === 0 && (
-        <Text>{filtered ? 'No workflow matches these filters.' : 'No workflows yet: import an IvoryOS JSON file.'}</Text>
-      )}
-      {!!data?.items.length && (
-        <Table.ScrollContainer minWidth={800}>
-          <Table striped aria-label="Workflows">
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>Name</Table.Th>
-                <Table.Th>Deck</Table.Th>
-                <Table.Th>Description</Table.Th>
-                <Table.Th>Status</Table.Th>
-                <Table.Th>Steps</Table.Th>
-                <Table.Th>Modified</Table.Th>
-                <Table.Th>Author</Table.Th>
-                <Table.Th>Actions</Table.Th>
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {data.items.map((w) => (
-                <Table.Tr key={w.name}>
-                  <Table.Td>
-                    <AnchorLink to="/design/$workflow" params={{ workflow: w.name }} search={{ phase: 'script' }}>
-                      {w.name}
-                    </AnchorLink>
-                  </Table.Td>
-                  <Table.Td>{w.deck ?? '—'}</Table.Td>
-                  <Table.Td>{w.description || '—'}</Table.Td>
-                  <Table.Td>
-                    <StatusBadge status={w.status} />
-                  </Table.Td>
-                  <Table.Td>{w.steps}</Table.Td>
-                  <Table.Td>{formatTime(w.last_modified)}</Table.Td>
-                  <Table.Td>{w.author || '—'}</Table.Td>
-                  <Table.Td>
-                    <Group gap="xs" wrap="nowrap">
-                      {me.canOperate && (
-                        <ButtonLink size="xs" to="/execute/$workflow" params={{ workflow: w.name }}>
-                          Run
-                        </ButtonLink>
-                      )}
-                      <Menu>
-                        <Menu.Target>
-                          <Button size="xs" variant="default" aria-label={`More actions for ${w.name}`}>
-                            More
-                          </Button>
-                        </Menu.Target>
-                        <Menu.Dropdown>
-                          <Menu.Item component="a" href={`/api/workflows/${encodeURIComponent(w.name)}/export`} download={`${w.name}.json`}>
-                            Export JSON
-                          </Menu.Item>
-                          {me.canOperate && <Menu.Item onClick={() => duplicate(w.name)}>Duplicate…</Menu.Item>}
-                          {me.canOperate && (
-                            <Menu.Item color="red" onClick={() => void remove(w.name)}>
-                              Delete…
-                            </Menu.Item>
-                          )}
-                        </Menu.Dropdown>
-                      </Menu>
-                    </Group>
-                  </Table.Td>
-                </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
-        </Table.ScrollContainer>
-      )}
-      {data && data.total > PER_PAGE && (
-        <Pagination total={Math.ceil(data.total / PER_PAGE)} value={search.page} onChange={(page) => void navigate({ search: (s) => ({ ...s, page }) })} aria-label="Pages" />
-      )}
+      <DataTable
+        label="Workflows"
+        minWidth={800}
+        columns={[
+          {
+            header: 'Name',
+            cell: (w) => (
+              <AnchorLink to="/design/$workflow" params={{ workflow: w.name }} search={{ phase: 'script' }}>
+                {w.name}
+              </AnchorLink>
+            ),
+          },
+          { header: 'Deck', cell: (w) => w.deck ?? '—' },
+          { header: 'Description', cell: (w) => w.description || '—' },
+          { header: 'Status', cell: (w) => <StatusBadge status={w.status} /> },
+          { header: 'Steps', cell: (w) => w.steps },
+          { header: 'Modified', cell: (w) => formatTime(w.last_modified) },
+          { header: 'Author', cell: (w) => w.author || '—' },
+          { header: 'Actions', cell: (w) => <RowActions name={w.name} canOperate={me.canOperate} onDuplicate={duplicate} onDelete={(n) => void remove(n)} /> },
+        ]}
+        rows={isLoading ? undefined : (data?.items ?? [])}
+        rowKey={(w) => w.name}
+        empty={filtered ? 'No workflow matches these filters.' : 'No workflows yet: import an IvoryOS JSON file.'}
+        paging={data && { total: data.total, perPage: PER_PAGE, page: search.page, onChange: (page) => void navigate({ search: (s) => ({ ...s, page }) }) }}
+      />
     </Stack>
   );
 }
