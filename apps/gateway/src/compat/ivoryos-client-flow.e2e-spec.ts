@@ -209,6 +209,27 @@ describe('IvoryOS client flow', () => {
     expect((await fetch(`${gw.url}/api/workflows/py_bad`, { headers: { cookie } })).status).toBe(404);
   }, 60_000);
 
+  it('counts a pause accepted during a long step as paused, so the second toggle resumes and cancels it', async () => {
+    // The agent pauses only at the next step boundary; the 2.5 s wait keeps the pause pending.
+    await expectIvoryos('POST', '/draft/submit_python', '/draft/submit_python', {
+      workflow_name: 'long_step', script: 'time.sleep(2.5)\nresult = deck.sdl.analyze(param_1=1, param_2=2)', cleanup: '', prep: '',
+    });
+    const run = await expectIvoryos('POST', '/executions/config', '/executions/config', { repeat: 1 });
+    await waitFor(async () => ((await status()).current_task as Json).method_name === 'wait' ? true : undefined, 20_000, 'the wait step to start');
+    expect(await expectIvoryos('POST', '/executions/pause-resume', '/executions/pause-resume')).toEqual({ pause_status: 'Paused', status: 'ok' });
+    const pending = await status();
+    const apiRun = async () => ((await call('GET', `/api/runs/${run.task_id as number}`)).json).status;
+    expect([pending.paused, await apiRun()]).toEqual([true, 'running']);
+    expect((pending.workflow_status as Json).runner_status).toMatchObject({ is_running: true, paused: true });
+
+    expect(await expectIvoryos('POST', '/executions/pause-resume', '/executions/pause-resume')).toEqual({ pause_status: 'Resumed', status: 'ok' });
+    expect((await status()).paused).toBe(false);
+    // The cancelled pause never applies: the run ends on its own, having never been paused.
+    await idle();
+    const log = await fetch(`${gw.url}/api/runs/${run.task_id as number}/log`, { headers: { cookie } }).then((r) => r.text());
+    expect([await apiRun(), /Control resume by admin: applied/.test(log), /status paused/.test(log)]).toEqual(['completed', true, false]);
+  }, 60_000);
+
   it('lists the library by keyword, answers unknown names and ids as IvoryOS does, and serves the deck by name too', async () => {
     expect(await expectIvoryos('GET', '/library/?keyword=py_', '/library/')).toEqual({ workflows: ['py_wf'] });
     expect((await expectIvoryos('GET', '/library/', '/library/')).workflows).toEqual(expect.arrayContaining(['py_wf', 'example_workflow']));

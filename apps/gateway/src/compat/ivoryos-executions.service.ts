@@ -60,7 +60,10 @@ export class IvoryosExecutionsService {
     const call = await em.findOne(SingleStep, { deck }, { orderBy: { createdAt: 'desc' } });
     const callBusy = !!call && (call.status === 'pending' || call.status === 'running');
     const queuePaused = (await em.findOne(Deck, { name: deck }, { fields: ['queuePaused'] }))?.queuePaused ?? false;
-    const paused = active ? active.status === 'paused' || active.status === 'waiting' : queuePaused;
+    // A pause accepted during a long step counts as paused, as IvoryOS's flag does, so the toggle's next press resumes.
+    const paused = active
+      ? active.status === 'paused' || active.status === 'waiting' || (active.status === 'running' && (await this.controls.pausePending(active.id)))
+      : queuePaused;
 
     let currentTask: JsonObject = {};
     if (active) {
@@ -104,14 +107,16 @@ export class IvoryosExecutionsService {
 
   /**
    * `POST /executions/pause-resume`, a toggle: pauses the running run (at the next step
-   * boundary), resumes a paused one, and a run waiting after a failed step goes on without it
+   * boundary), resumes a paused one or one whose pause is still pending, and a run waiting after a failed step goes on without it
    * (IvoryOS's resume skips that step). With no run in progress it pauses or resumes the queue.
    */
   async togglePause(deck: string, actor: AuthActor): Promise<JsonObject> {
     const active = await this.active(this.em.fork(), deck);
     if (active && DECK_HOLDING_RUN_STATUSES.includes(active.status)) {
       const kind = active.waiting?.kind;
-      const req: ControlRequest | undefined = active.status === 'running' ? { type: 'pause' }
+      // A pause accepted but not applied yet (the step under way has not ended) is resumed, which cancels it.
+      const pending = active.status === 'running' && (await this.controls.pausePending(active.id));
+      const req: ControlRequest | undefined = active.status === 'running' ? { type: pending ? 'resume' : 'pause' }
         : active.status === 'paused' || kind === 'pause' ? { type: 'resume' }
           : kind === 'error' || kind === 'interrupted' ? { type: 'skip' } : undefined;
       if (!req) throw new Conflict(`the run waits for an input (${active.waiting?.message ?? ''}); answer it with POST /api/runs/${active.number}/input`);

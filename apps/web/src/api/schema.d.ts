@@ -617,7 +617,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Resume a paused run, or answer a pause step */
+        /** Resume a paused run, answer a pause step, or cancel a pause not yet applied (the step under way has not ended) */
         post: operations["RunControls_resume"];
         delete?: never;
         options?: never;

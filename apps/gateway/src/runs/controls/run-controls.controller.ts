@@ -23,7 +23,7 @@ export class RunControlsController {
 
   @Post('runs/:id/resume')
   @HttpCode(HttpStatus.ACCEPTED)
-  @ApiOperation({ summary: 'Resume a paused run, or answer a pause step' })
+  @ApiOperation({ summary: 'Resume a paused run, answer a pause step, or cancel a pause not yet applied (the step under way has not ended)' })
   @ApiAcceptedResponse({ type: CommandResponse })
   resume(@Param('id', RunIdParam) id: string, @Body() body: PromptAnswerDto, @CurrentActor() actor: AuthActor) {
     return this.controls.control(id, { type: 'resume', promptId: body.promptId }, actor);

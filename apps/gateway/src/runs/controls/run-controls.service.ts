@@ -25,7 +25,8 @@ interface Rule {
 /** Which controls make sense in which state (anything else is a 409 saying why). */
 const RULES: Record<RunCommandType, Rule> = {
   pause: { statuses: ['running'] },
-  resume: { statuses: ['paused', 'waiting'], prompts: ['pause'] },
+  // A running run can be resumed only while a pause it accepted has not taken effect yet (see checkState).
+  resume: { statuses: ['paused', 'waiting', 'running'], prompts: ['pause'] },
   retry: { statuses: ['waiting'], prompts: ['error', 'interrupted'] },
   skip: { statuses: ['waiting'], prompts: ['error', 'interrupted'] },
   input: { statuses: ['waiting'], prompts: ['input'] },
@@ -108,6 +109,18 @@ export class RunControlsService implements OnModuleInit, OnApplicationShutdown {
     return this.awaitAnswer(record);
   }
 
+  /**
+   * A pause the agent accepted (or has not answered yet) that has not taken effect: the agent stops
+   * only at the next step boundary, so during a long step the run still shows `running`. The last
+   * pause or resume decides; a resume sent now cancels the pause before it applies.
+   */
+  async pausePending(runId: string): Promise<boolean> {
+    const last = await this.em.fork().findOne(
+      RunCommandRecord, { runId, type: { $in: ['pause', 'resume'] } }, { fields: ['type', 'outcome'], orderBy: { issuedAt: 'desc' } },
+    );
+    return last?.type === 'pause' && last.outcome !== 'refused';
+  }
+
   private async checkState(run: Pick<WorkflowRun, 'id' | 'status' | 'waiting'>, req: ControlRequest): Promise<void> {
     const rule = RULES[req.type];
     if (req.promptId && run.waiting?.promptId !== req.promptId) {
@@ -119,6 +132,9 @@ export class RunControlsService implements OnModuleInit, OnApplicationShutdown {
     }
     if (!rule.statuses.includes(run.status)) {
       throw new Conflict(`cannot ${req.type} a run that is ${run.status}${run.status === 'queued' ? ' (cancel a queued run instead)' : ''}`);
+    }
+    if (req.type === 'resume' && run.status === 'running' && !(await this.pausePending(run.id))) {
+      throw new Conflict('cannot resume a run that is running and not asked to pause');
     }
     if (run.status === 'waiting' && rule.prompts && !(run.waiting && rule.prompts.includes(run.waiting.kind))) {
       throw new Conflict(`cannot ${req.type}: the run waits for ${run.waiting ? `${run.waiting.kind} (${run.waiting.message})` : 'an answer'}`);
