@@ -198,7 +198,7 @@ describe('the web UI in Chromium against the real gateway, database, Redis and d
     await tree.waitFor({ timeout: UI_WAIT });
     type Row = { textContent: string | null; getAttribute(name: string): string | null };
     const levels = async () =>
-      tree.getByRole('treeitem').evaluateAll((rows: Row[]) => rows.map((r) => [r.textContent?.replace(/^\d+/, '').trim(), r.getAttribute('aria-level'), r.getAttribute('aria-expanded')]));
+      tree.getByRole('treeitem').evaluateAll((rows: Row[]) => rows.map((r) => [r.textContent?.replace(/^⠿?\d*/, '').trim(), r.getAttribute('aria-level'), r.getAttribute('aria-expanded')]));
     expect(await levels()).toEqual([
       ['if #amount > 1', '1', 'true'],
       ['repeat 2 times', '2', 'true'],
@@ -230,10 +230,42 @@ describe('the web UI in Chromium against the real gateway, database, Redis and d
     await page.keyboard.press('Alt+ArrowDown');
     expect(await analyzeRow()).toEqual(['sdl.analyze(param_1=#count, param_2=2)', '1', null]);
 
+    // Drag and drop from the keyboard (dnd-kit: Space picks up, arrows move, Space drops), announced
+    // in the canvas's words; every key waits for the announcement, as dnd-kit measures asynchronously.
+    const announced = (text: string | RegExp) => page.locator('[id^=DndLiveRegion]').filter({ hasText: text }).waitFor({ state: 'attached', timeout: UI_WAIT });
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Space');
+    await announced(/Picked up line 6, sdl.analyze/);
+    await page.keyboard.press('ArrowUp');
+    await announced('It would move to line 6, inside the else branch of if #amount > 1.');
+    await page.keyboard.press('Space');
+    await announced(/Moved line 6/);
+    expect(await analyzeRow()).toEqual(['sdl.analyze(param_1=#count, param_2=2)', '2', null]);
+
+    // And with the pointer: its handle dragged above the first line puts it first, at the top level.
+    const handle = tree.getByRole('button', { name: /^Drag line \d+, sdl.analyze/ });
+    const first = (await tree.getByRole('treeitem').first().boundingBox())!;
+    const from = (await handle.boundingBox())!;
+    await page.mouse.move(from.x + from.width / 2, from.y + from.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(from.x + from.width / 2, from.y - 10, { steps: 4 });
+    await page.mouse.move(first.x + 40, first.y + 2, { steps: 10 });
+    await announced(/It would move to line 1, at the top level/);
+    await page.mouse.up();
+    await announced(/Moved line \d+, sdl.analyze.* to line 1, at the top level/);
+    expect((await levels())[0]).toEqual(['sdl.analyze(param_1=#count, param_2=2)', '1', null]);
+
+    // The palette's flow steps: a wait, checked by the gateway like any step.
+    await page.getByRole('combobox', { name: 'Add a step' }).fill('wait');
+    await page.getByRole('option', { name: 'wait' }).click();
+    await page.getByRole('button', { name: 'Add step' }).click();
+    expect((await levels())[1]).toEqual(['wait 1 s', '1', null]);
+    await page.getByText('no problems').waitFor({ timeout: UI_WAIT });
+
     await page.getByRole('button', { name: 'Save', exact: true }).click();
     await page.getByText('unsaved changes').waitFor({ state: 'detached', timeout: UI_WAIT });
     const stored = await stack.api<{ script_dict: { script: { action: string }[] } }>('GET', '/api/workflows/nested_flow');
-    expect(stored.body.script_dict.script.map((a) => a.action)).toEqual(['if', 'repeat', 'noop', 'endrepeat', 'else', 'noop', 'endif', 'analyze']);
+    expect(stored.body.script_dict.script.map((a) => a.action)).toEqual(['analyze', 'wait', 'if', 'repeat', 'noop', 'endrepeat', 'else', 'noop', 'endif']);
 
     await page.getByRole('tab', { name: 'Code' }).click();
     await page.getByLabel('TypeScript').getByText(/analyze/).waitFor({ timeout: UI_WAIT });

@@ -75,3 +75,36 @@ describe('block ends on the canvas', () => {
     expect(treeRows(flow()).map((r) => r.rails.join('>'))).toEqual(['', '', 'if', 'if', 'if>repeat', 'if', '', 'if', '', '']);
   });
 });
+
+describe('drag and drop', () => {
+  it('drops a step after the row it was dragged down onto, before the row dragged up onto', async () => {
+    const { moveUnitTo } = await import('./designer-tree');
+    // a down onto the repeat opener: first inside the repeat
+    expect(names(moveUnitTo(flow(), 0, 3).actions)).toEqual(['if', 'b', 'repeat', 'a', 'c', 'endrepeat', 'else', 'd', 'endif', 'e']);
+    // e up onto endif: last in the else branch
+    const up = moveUnitTo(flow(), 9, 8);
+    expect(names(up.actions)).toEqual(['a', 'if', 'b', 'repeat', 'c', 'endrepeat', 'else', 'd', 'e', 'endif']);
+    expect(up.index).toBe(8);
+    expect(treeRows(up.actions)[8].depth).toBe(1);
+  });
+  it('moves a block with everything in it, never into itself, and never a block end alone', async () => {
+    const { moveUnitTo } = await import('./designer-tree');
+    const down = moveUnitTo(flow(), 3, 7); // repeat block down onto d
+    expect(names(down.actions)).toEqual(['a', 'if', 'b', 'else', 'd', 'repeat', 'c', 'endrepeat', 'endif', 'e']);
+    expect(down.index).toBe(5);
+    expect(names(moveUnitTo(flow(), 1, 4).actions)).toEqual(names(flow()));
+    expect(names(moveUnitTo(flow(), 5, 0).actions)).toEqual(names(flow()));
+    expect(moveUnitTo(flow(), 3, 7).actions.map((a) => a.id)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+  });
+});
+
+describe('flow steps', () => {
+  it('read in words on the canvas', async () => {
+    const { newFlowStep } = await import('./designer-tree');
+    expect(rowLabel(newFlowStep('wait'))).toBe('wait 1 s');
+    expect(rowLabel(newFlowStep('pause'))).toBe('pause: "Check the deck, then continue"');
+    expect(rowLabel(newFlowStep('input'))).toBe('answer = input("Value to use") as float');
+    expect(rowLabel(newFlowStep('variable'))).toBe('x = 0 (float)');
+    expect(newFlowStep('wait')).toMatchObject({ instrument: 'wait', action: 'wait', args: { statement: 1 } });
+  });
+});

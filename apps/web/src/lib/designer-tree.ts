@@ -99,6 +99,23 @@ export function moveUnit(actions: readonly WorkflowAction[], index: number, dire
   return { actions: renumber(list), index: at };
 }
 
+/**
+ * Moves a step (or a whole block) to where a drag dropped it over row `over`, as a sortable list
+ * does: dragged down it lands after that row, dragged up before it. So dropping below a block's
+ * opener puts it first inside the block, below its end puts it after the block. A block never lands
+ * inside itself.
+ */
+export function moveUnitTo(actions: readonly WorkflowAction[], from: number, over: number): { actions: WorkflowAction[]; index: number } {
+  const unit = unitAt(actions, from);
+  if (!unit || (over >= unit[0] && over <= unit[1]) || over < 0 || over >= actions.length) return { actions: [...actions], index: from };
+  const [start, end] = unit;
+  const list = [...actions];
+  const moved = list.splice(start, end - start + 1);
+  const at = over > end ? over - moved.length + 1 : over;
+  list.splice(at, 0, ...moved);
+  return { actions: renumber(list), index: at };
+}
+
 /** Removes a step, or a block with its contents. */
 export function removeUnit(actions: readonly WorkflowAction[], index: number): WorkflowAction[] {
   const unit = unitAt(actions, index);
@@ -131,6 +148,28 @@ export function newBlock(kind: 'if' | 'while' | 'repeat', statement: string | nu
   return [first, marker(OPENERS[kind].close)];
 }
 
+/** The one-line flow steps the palette offers beside the blocks. */
+export const FLOW_STEPS = {
+  wait: { label: 'wait', make: (): Partial<WorkflowAction> => ({ action: 'wait', args: { statement: 1 }, arg_types: { statement: 'float' } }) },
+  pause: { label: 'pause for the operator', make: () => ({ action: 'pause', args: { statement: 'Check the deck, then continue' } }) },
+  input: { label: 'ask the operator (input)', make: () => ({ action: 'answer', args: { statement: 'Value to use' }, arg_types: { statement: 'float' } }) },
+  variable: { label: 'variable', make: () => ({ action: 'x', args: { statement: 0 }, arg_types: { statement: 'float' } }) },
+  math_variable: { label: 'calculate (math)', make: () => ({ action: 'y', args: { statement: 'x * 2' }, arg_types: { statement: 'float' } }) },
+  comment: { label: 'comment', make: () => ({ action: 'comment', args: { statement: 'note' } }) },
+} satisfies Record<string, { label: string; make: () => Partial<WorkflowAction> }>;
+export type FlowStep = keyof typeof FLOW_STEPS;
+
+export function isFlowStep(instrument: string): instrument is FlowStep {
+  return Object.hasOwn(FLOW_STEPS, instrument);
+}
+
+/** A new flow step, e.g. `wait 1 s`, with a fresh uuid. */
+export function newFlowStep(kind: FlowStep): WorkflowAction {
+  return { id: 0, uuid: newUuid(), instrument: kind, action: kind, args: {}, return: '', ...FLOW_STEPS[kind].make() };
+}
+
+const show = (v: unknown) => (typeof v === 'string' ? v : JSON.stringify(v ?? ''));
+
 /** How a row reads, code-like: `score = sdl.analyze(param_1=#p1, param_2=2)`, `if #temp > 50`, `repeat 3 times`. */
 export function rowLabel(a: WorkflowAction): string {
   const args = a.args && typeof a.args === 'object' && !Array.isArray(a.args) ? (a.args as Record<string, unknown>) : {};
@@ -143,6 +182,21 @@ export function rowLabel(a: WorkflowAction): string {
     case 'close':
       return a.action;
     default: {
+      if (isFlowStep(a.instrument)) {
+        const type = typeof a.arg_types?.statement === 'string' ? a.arg_types.statement : undefined;
+        switch (a.instrument) {
+          case 'wait':
+            return `wait ${show(statement)} s`;
+          case 'pause':
+            return `pause: "${show(statement)}"`;
+          case 'comment':
+            return `# ${show(statement)}`;
+          case 'input':
+            return `${a.action} = input("${show(statement)}")${type ? ` as ${type}` : ''}`;
+          default:
+            return `${a.action} = ${show(statement)}${type ? ` (${type})` : ''}`;
+        }
+      }
       const call = `${a.instrument.replace(/^deck\./, '')}.${a.action}(${Object.entries(args).map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`).join(', ')})`;
       const ret = Array.isArray(a.return) ? a.return.filter(Boolean).join(', ') : a.return;
       return ret ? `${ret} = ${call}` : call;

@@ -1,6 +1,6 @@
-import { Button, Group, Stack, Switch, Text, TextInput, Title } from '@mantine/core';
+import { Button, Group, Select, Stack, Switch, Text, TextInput, Title } from '@mantine/core';
 import type { ActionSchema, JsonValue, WorkflowAction } from '@ivoryos/contracts';
-import { lineNumbers, treeRows } from '../../lib/designer-tree';
+import { isFlowStep, lineNumbers, treeRows, type FlowStep } from '../../lib/designer-tree';
 import { typeHint } from '../../lib/schema-form';
 
 interface Props {
@@ -29,6 +29,57 @@ function argText(value: unknown): string {
   return typeof value === 'string' ? value : JSON.stringify(value);
 }
 
+const STATEMENT_WORDS: Record<FlowStep, { label: string; description: string }> = {
+  wait: { label: 'seconds', description: 'how long to wait: a number, #parameter or variable' },
+  pause: { label: 'message', description: 'what the operator reads; the run waits until they continue' },
+  comment: { label: 'text', description: 'a note; the run logs it' },
+  input: { label: 'question', description: 'what the operator is asked; the run waits for the answer' },
+  variable: { label: 'value', description: 'a value, #parameter or variable' },
+  math_variable: { label: 'expression', description: 'e.g. #temp * 2 + offset' },
+};
+const NAMED = new Set<FlowStep>(['input', 'variable', 'math_variable']);
+const VARIABLE_TYPES = ['int', 'float', 'str', 'bool'];
+
+/** The fields of a flow step: its statement, and for inputs and variables the name and type. */
+function FlowFields({ action, kind, problems, readOnly, onChange }: { action: WorkflowAction; kind: FlowStep; problems: Record<string, string>; readOnly: boolean; onChange: (a: WorkflowAction) => void }) {
+  const args = (action.args ?? {}) as Record<string, JsonValue>;
+  const type = typeof action.arg_types?.statement === 'string' ? action.arg_types.statement : kind === 'wait' ? 'float' : 'str';
+  const words = STATEMENT_WORDS[kind];
+  return (
+    <>
+      {NAMED.has(kind) && (
+        <TextInput
+          label={kind === 'input' ? 'save the answer as' : 'name'}
+          description="a variable name later steps can use"
+          value={action.action}
+          error={problems.action}
+          readOnly={readOnly}
+          onChange={(e) => onChange({ ...action, action: e.currentTarget.value })}
+        />
+      )}
+      {NAMED.has(kind) && (
+        <Select
+          label="type"
+          data={VARIABLE_TYPES}
+          value={type}
+          allowDeselect={false}
+          readOnly={readOnly}
+          error={problems['arg_types.statement']}
+          onChange={(t) => t && onChange({ ...action, arg_types: { ...action.arg_types, statement: t } })}
+        />
+      )}
+      <TextInput
+        label={words.label}
+        description={words.description}
+        value={argText(args.statement)}
+        error={problems['args.statement']}
+        readOnly={readOnly}
+        onChange={(e) => onChange({ ...action, args: { ...args, statement: parseArg(e.currentTarget.value, kind === 'input' || kind === 'math_variable' ? 'str' : type) } })}
+      />
+    </>
+  );
+}
+
 /** Edits the selected step: its arguments (a value, a #parameter, a variable or an expression), what it saves. */
 export function StepInspector({ actions, index, schema, problems, readOnly, onChange, onMove, onDelete }: Props) {
   const action = actions[index];
@@ -45,7 +96,7 @@ export function StepInspector({ actions, index, schema, problems, readOnly, onCh
   return (
     <Stack gap="xs" component="section" aria-label="Selected step">
       <Title order={3} size="h5" ff="monospace">
-        {lineNumbers(actions)[index] ?? action.id}. {action.instrument}.{action.action}
+        {lineNumbers(actions)[index] ?? action.id}. {isFlowStep(action.instrument) || row.kind !== 'leaf' ? action.instrument : `${action.instrument}.${action.action}`}
       </Title>
       {!readOnly && (
         <Group gap="xs">
@@ -61,7 +112,9 @@ export function StepInspector({ actions, index, schema, problems, readOnly, onCh
         </Group>
       )}
       {(row.kind === 'middle' || row.kind === 'close') && <Text size="sm">Part of a block: select the block's first line to move or delete it.</Text>}
+      {isFlowStep(action.instrument) && <FlowFields action={action} kind={action.instrument} problems={problems} readOnly={readOnly} onChange={onChange} />}
       {!(row.kind === 'middle' || row.kind === 'close') &&
+        !isFlowStep(action.instrument) &&
         fields.map((f) => (
           <TextInput
             key={f.name}
@@ -73,7 +126,7 @@ export function StepInspector({ actions, index, schema, problems, readOnly, onCh
             onChange={(e) => setArg(f.name, e.currentTarget.value, f.type)}
           />
         ))}
-      {!isMarker && (
+      {!isMarker && !isFlowStep(action.instrument) && (
         <TextInput
           label="Save result as"
           description="variable name for the return value (comma-separated for a tuple)"

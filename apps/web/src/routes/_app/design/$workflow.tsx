@@ -10,7 +10,8 @@ import { StepInspector } from '../../../components/designer/step-inspector';
 import { StepTree } from '../../../components/designer/step-tree';
 import { ButtonLink } from '../../../components/links';
 import { PageTitle } from '../../../components/page-title';
-import { insertAfter, lineNumbers, moveUnit, newBlock, newUuid, removeUnit, rowLabel } from '../../../lib/designer-tree';
+import { FLOW_STEPS, insertAfter, isFlowStep, lineNumbers, moveUnit, moveUnitTo, newBlock, newFlowStep, newUuid, removeUnit, rowLabel } from '../../../lib/designer-tree';
+import { confirmDialog } from '../../../lib/confirm';
 import { useMe } from '../../../lib/me';
 import { initialValue } from '../../../lib/schema-form';
 import { oneOf } from '../../../lib/search';
@@ -31,6 +32,8 @@ function newStep(choice: string, schema: DeckSchema | undefined): WorkflowAction
   if (choice === 'block:if') return newBlock('if', '#condition');
   if (choice === 'block:repeat') return newBlock('repeat', 2);
   if (choice === 'block:while') return newBlock('while', '#condition');
+  const flow = choice.startsWith('flow:') ? choice.slice(5) : '';
+  if (isFlowStep(flow)) return [newFlowStep(flow)];
   const [instrument, method] = choice.split('::');
   const action = schema?.instruments[instrument]?.actions[method];
   const args = Object.fromEntries((action?.params ?? []).map((p) => [p.name, p.default !== undefined ? (p.default as never) : initialValue(p)]));
@@ -76,7 +79,15 @@ function DesignPage() {
   const options = useMemo(() => {
     const instruments = schema ? Object.values(schema.instruments) : [];
     return [
-      { group: 'Flow control', items: [{ value: 'block:if', label: 'if / else' }, { value: 'block:repeat', label: 'repeat' }, { value: 'block:while', label: 'while' }] },
+      {
+        group: 'Flow control',
+        items: [
+          { value: 'block:if', label: 'if / else' },
+          { value: 'block:repeat', label: 'repeat' },
+          { value: 'block:while', label: 'while' },
+          ...Object.entries(FLOW_STEPS).map(([kind, f]) => ({ value: `flow:${kind}`, label: f.label })),
+        ],
+      },
       ...instruments.map((i) => ({
         group: i.name,
         items: Object.values(i.actions)
@@ -121,6 +132,15 @@ function DesignPage() {
     await navigate({ to: '/design/$workflow', params: { workflow: name }, search: { phase: tab } });
   };
 
+  const finalize = async () => {
+    const ok = await confirmDialog(`Finalize ${workflow}?`, 'Finalized workflows cannot be changed; use Save as to make a changed copy. Runs keep working.', 'Finalize');
+    if (!ok) return;
+    const { error } = await fetchClient.POST('/api/workflows/{name}/finalize', { params: { path: { name: workflow } } });
+    if (error) return setSaveError(errorText(error));
+    notifications.show({ color: 'green', title: 'Finalized', message: workflow });
+    await queryClient.invalidateQueries({ queryKey: ['get', '/api/workflows/{name}'] });
+  };
+
   return (
     <Stack>
       <Group justify="space-between" align="flex-start">
@@ -138,10 +158,15 @@ function DesignPage() {
               <Button onClick={() => void save()} disabled={!dirty}>
                 Save
               </Button>
-              <Button variant="default" onClick={() => setSaveAs(`${workflow}_copy`)}>
-                Save as…
+              <Button variant="default" onClick={() => void finalize()} disabled={dirty} title={dirty ? 'Save first' : undefined}>
+                Finalize…
               </Button>
             </>
+          )}
+          {me.canOperate && (
+            <Button variant="default" onClick={() => setSaveAs(`${workflow}_copy`)}>
+              Save as…
+            </Button>
           )}
           <Button variant="default" component="a" href={`/api/workflows/${encodeURIComponent(workflow)}/export`} download={`${workflow}.json`}>
             Export JSON
@@ -179,6 +204,10 @@ function DesignPage() {
                     update(moved.actions, moved.index);
                   }}
                   onDelete={readOnly ? undefined : (i) => update(removeUnit(actions, i), Math.min(i, actions.length - 2))}
+                  onDrop={readOnly ? undefined : (from, over) => {
+                    const moved = moveUnitTo(actions, from, over);
+                    update(moved.actions, moved.index);
+                  }}
                 />
                 {!readOnly && (
                   <Group align="flex-end">
