@@ -5,12 +5,12 @@ import { renderUi } from '../../testing/render';
 import { StepTree } from './step-tree';
 
 const marker = (instrument: string, action: string, args: Record<string, unknown> = {}): WorkflowAction => ({ id: 0, uuid: 7, instrument, action, args: args as never, return: '' });
-const actions: WorkflowAction[] = [
+const actions: WorkflowAction[] = ([
   marker('repeat', 'repeat', { statement: 2 }),
   { id: 0, uuid: 1, instrument: 'deck.sdl', action: 'analyze', args: { param_1: 1 }, return: '' },
   marker('repeat', 'endrepeat'),
   { id: 0, uuid: 2, instrument: 'wait', action: 'wait', args: { statement: 3 }, return: '' },
-].map((a, i) => ({ ...a, id: i + 1 }));
+] as WorkflowAction[]).map((a, i) => ({ ...a, id: i + 1 }));
 
 describe('StepTree', () => {
   it('shows a block end as the end of the rail, not as a line, and numbers lines without it', () => {
