@@ -309,6 +309,48 @@ describe('the web UI in Chromium against the real gateway, database, Redis and d
     problems.push(...(await auditPage(page, 'home')));
   });
 
+  it('manages a deck queue (pause, reorder, rename) and answers a pause step from the attention page', async () => {
+    const page = admin.page;
+    const pauseFlow = { name: 'pause_flow', deck: stack.deck, script_dict: { prep: [], script: [act(1, 'pause', 'pause', { statement: 'Put the vial in the holder' })], cleanup: [] } };
+    expect((await stack.api('POST', '/api/workflows', pauseFlow)).status).toBe(201);
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Execute' }).click();
+    const queue = page.getByRole('region', { name: `Queue of ${stack.deck}` });
+    await queue.getByRole('button', { name: 'Pause queue' }).click();
+    await queue.getByRole('button', { name: 'Resume queue' }).waitFor({ timeout: UI_WAIT });
+    const submit = async (name: string) => (await stack.api<{ id: string }>('POST', '/api/runs', { workflow: 'pause_flow', name, repeat: 1 })).body.id;
+    const [first, second] = [await submit('vial A'), await submit('vial B')];
+    const runIds: string[] = [];
+    const order = async () => (await stack.api<{ items: { id: string; name: string }[] }>('GET', `/api/decks/${stack.deck}/queue`)).body.items.map((i) => i.name);
+    await queue.getByRole('button', { name: 'Move vial B up' }).click();
+    await queue.getByRole('table').locator('tbody tr').first().getByText('vial B').waitFor({ timeout: UI_WAIT });
+    expect(await order()).toEqual(['vial B', 'vial A']);
+    await queue.getByRole('row', { name: /vial A/ }).getByRole('button', { name: 'Rename…' }).click();
+    await page.getByRole('dialog', { name: 'Rename vial A' }).getByLabel('Name').fill('vial A (repeat)');
+    await page.getByRole('dialog', { name: 'Rename vial A' }).getByRole('button', { name: 'Rename' }).click();
+    await queue.getByRole('link', { name: 'vial A (repeat)' }).waitFor({ timeout: UI_WAIT });
+    problems.push(...(await auditPage(page, 'execute-queue')));
+    await queue.getByRole('button', { name: 'Resume queue' }).click();
+
+    // Both runs stop at their pause step in turn; each is answered from the attention page.
+    await page.getByRole('banner').getByRole('button', { name: /^Attention/ }).click();
+    await page.getByRole('dialog').getByRole('link', { name: /attention page/ }).click();
+    await heading(page).filter({ hasText: 'Needs attention' }).waitFor({ timeout: UI_WAIT });
+    for (const [id, name] of [[second, 'vial B'], [first, 'vial A (repeat)']]) {
+      const card = page.getByRole('region', { name: `Operator action required: ${name}` });
+      await card.getByText('Put the vial in the holder').waitFor({ timeout: UI_WAIT });
+      if (name === 'vial B') problems.push(...(await auditPage(page, 'attention')));
+      await card.getByRole('button', { name: 'Resume' }).click();
+      await card.waitFor({ state: 'detached', timeout: UI_WAIT });
+      await page.getByRole('link', { name }).waitFor({ state: 'detached', timeout: UI_WAIT });
+      runIds.push(id);
+    }
+    await page.getByText('Nothing is waiting for anyone.').waitFor({ timeout: UI_WAIT });
+    // Answered, each run goes on to its end (the deck runs one at a time, so B ended before A began).
+    const ended = async () => Promise.all(runIds.map(async (id) => (await stack.api<{ status: string }>('GET', `/api/runs/${id}`)).body.status));
+    for (let deadline = Date.now() + UI_WAIT; (await ended()).some((st) => st !== 'completed') && Date.now() < deadline; ) await page.waitForTimeout(100);
+    expect(await ended()).toEqual(['completed', 'completed']);
+  });
+
   it('gives a viewer every page read-only: none of the controls that change anything exist', async () => {
     expect((await stack.api('POST', '/api/users', { username: 'viewer_ana', password: 'a long passphrase', role: 'viewer' })).status).toBe(201);
     const viewer = await newWatchedPage(browser);

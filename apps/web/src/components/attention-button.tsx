@@ -21,6 +21,9 @@ export function AttentionButton() {
       </Button>
       <Drawer opened={opened} onClose={close} position="right" title="Waiting for someone">
         <Stack>
+          <AnchorLink to="/attention" onClick={close}>
+            Open the attention page (answer from there)
+          </AnchorLink>
           {items.length === 0 && <Text>Nothing is waiting.</Text>}
           {items.map((run) => (
             <Stack key={run.id} gap={4} p="sm" style={{ border: '1px solid var(--mantine-color-default-border)', borderRadius: 4 }}>

@@ -12,7 +12,8 @@ export interface DecisionHandlers {
   skip: () => void;
   resume: () => void;
   input: (value: JsonValue) => void;
-  stopNow: () => void;
+  /** Absent where stopping is done elsewhere (the attention page sends you to the run). */
+  stopNow?: () => void;
   busy: boolean;
 }
 
@@ -38,15 +39,17 @@ export function DecisionButtons({ waiting, handlers }: { waiting: Waiting; handl
             Resume
           </Button>
         )}
-        <Button color="red" variant="outline" onClick={handlers.stopNow} disabled={handlers.busy}>
-          Stop now…
-        </Button>
+        {handlers.stopNow && (
+          <Button color="red" variant="outline" onClick={handlers.stopNow} disabled={handlers.busy}>
+            Stop now…
+          </Button>
+        )}
       </Group>
     </Stack>
   );
 }
 
-function WaitingText({ waiting }: { waiting: Waiting }) {
+export function WaitingText({ waiting }: { waiting: Waiting }) {
   return (
     <Stack gap={4}>
       {waiting.kind === 'interrupted' && (
