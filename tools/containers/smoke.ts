@@ -1,9 +1,12 @@
 /* The container smoke test's checks (run by smoke-test.sh once the compose stack is up under
-   podman): through the proxy, sign in, give the demo agent its deck token, run a 40-step
-   workflow, kill one gateway container mid-run, and check that the run completes with every
-   step recorded once and called once, and the event ledger has no hole. */
+   podman), all through the proxy's port on 127.0.0.1: sign in, give each demo agent (TypeScript
+   and Python) its deck token, wait for both decks online, a direct call on each, a 40-step run on
+   the TypeScript deck with one gateway container killed mid-run (the run completes with every
+   step recorded once and called once, the event ledger has no hole, the agents stay up), then a
+   run on the Python deck. */
 import { execFileSync } from 'node:child_process';
-import { Api } from '../chaos/lib/api';
+import { join } from 'node:path';
+import { Api, equilibrate } from '../chaos/lib/api';
 import { checkLongRun, longRunRows, saveLongWorkflow } from '../chaos/lib/long-run';
 import { Scenario, waitFor } from '../chaos/lib/scenario';
 import { readCallLog } from '../chaos/lib/stack';
@@ -15,35 +18,77 @@ const env = (name: string): string => {
 };
 const base = env('SMOKE_BASE_URL');
 const dbUrl = env('SMOKE_PG_URL');
-const callLog = env('SMOKE_CALL_LOG');
+const callsDir = env('SMOKE_CALLS_DIR');
 const podman = env('SMOKE_PODMAN').split(' ');
 const victim = env('SMOKE_KILL_CONTAINER');
-const deck = 'abstract_sdl';
+/** Each demo deck: its compose service (container name ivoryos-agent-<service suffix>), the .env variable of its token, its call log. */
+const decks = [
+  { deck: 'abstract_sdl', service: 'agent-abstract-sdl', tokenVar: 'ABSTRACT_SDL_TOKEN', callLog: join(callsDir, 'calls.log') },
+  { deck: 'abstract_sdl_py', service: 'agent-abstract-sdl-py', tokenVar: 'ABSTRACT_SDL_PY_TOKEN', callLog: join(callsDir, 'calls-py.log') },
+];
+const [ts, py] = decks;
+const containerOf = (service: string) => `ivoryos-${service}`;
 
 const sh = (cmd: string[]) => execFileSync(cmd[0], cmd.slice(1), { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+/** When the container last started and whether it runs: the same value before and after means it was never restarted. */
+const started = (container: string) => sh([...podman, 'inspect', container, '--format', '{{.State.Running}} {{.State.StartedAt}} {{.RestartCount}}']).trim();
 
-void new Scenario('containers: two gateways behind haproxy, one killed during a run', 240_000).run(async (s) => {
-  const admin = await waitFor('the gateways to answer through the proxy', () => Api.login(base, env('IVORYOS_ADMIN_PASSWORD')).catch(() => undefined), 90_000, 1000);
-  s.check('signed in as admin through the proxy', true);
-  const token = await admin.post<{ token?: string }>(`/api/decks/${deck}/token`);
-  s.must('issued the demo deck its token', token.status === 201 && typeof token.body.token === 'string', `${token.status} ${JSON.stringify(token.body)}`);
-  // The agent reads its token at start: recreate its container with it.
-  sh([...podman, 'rm', '-f', 'ivoryos-agent-abstract-sdl']);
-  execFileSync('bash', ['-c', `${env('SMOKE_COMPOSE')} up -d --no-build agent-abstract-sdl >/dev/null`], {
-    env: { ...process.env, IVORYOS_DECK_TOKEN: token.body.token },
+void new Scenario('containers: two gateways behind haproxy, both demo decks, one gateway killed during a run', 420_000).run(async (s) => {
+  const admin = await waitFor('the gateways to answer through the proxy', () => Api.login(base, env('IVORYOS_ADMIN_PASSWORD')).catch(() => undefined), 120_000, 1000);
+  s.check(`signed in as admin through the proxy (${s.elapsed()})`, true);
+
+  // Agents read their token at start: issue both, then recreate the agent containers with them.
+  const tokens: Record<string, string> = {};
+  for (const d of decks) {
+    const res = await admin.post<{ token?: string }>(`/api/decks/${d.deck}/token`);
+    s.must(`issued deck ${d.deck} its token`, res.status === 201 && typeof res.body.token === 'string', `${res.status} ${JSON.stringify(res.body)}`);
+    tokens[d.tokenVar] = res.body.token as string;
+  }
+  sh([...podman, 'rm', '-f', ...decks.map((d) => containerOf(d.service))]);
+  const t0 = Date.now();
+  execFileSync('bash', ['-c', `${env('SMOKE_COMPOSE')} up -d --no-build --no-deps ${decks.map((d) => d.service).join(' ')} >/dev/null`], {
+    env: { ...process.env, ...tokens },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
-  await admin.untilDeck(deck, true, 60_000);
-  s.check('the demo deck is online (its agent container signed in to Redis with the token)', true);
+  const created = Date.now() - t0;
+  await Promise.all(decks.map(async (d) => {
+    await admin.untilDeck(d.deck, true, 120_000);
+    s.check(`deck ${d.deck} online ${((Date.now() - t0) / 1000).toFixed(1)} s after its container was created (podman-compose took ${(created / 1000).toFixed(1)} s)`, true);
+  }));
 
-  await saveLongWorkflow(admin, deck, 'smoke_containers');
+  for (const d of decks) {
+    const res = await admin.post<{ success?: boolean; output?: unknown; error?: string | null }>(`/api/decks/${d.deck}/instruments/deck.sdl/analyze`, { param_1: 1, param_2: '2' }, 30_000);
+    s.check(`direct call deck.sdl.analyze on ${d.deck} answers a number`, res.status === 200 && res.body.success === true && typeof res.body.output === 'number',
+      `${res.status} ${JSON.stringify(res.body)}`);
+    const logged = readCallLog(d.callLog).filter((c) => c.method === 'analyze');
+    s.check(`… and the ${d.deck} driver was called once (its call log)`, logged.length === 1 && logged[0].args['param_2'] === 2, JSON.stringify(logged));
+  }
+
+  const agentsBefore = decks.map((d) => started(containerOf(d.service)));
+  await saveLongWorkflow(admin, ts.deck, 'smoke_containers');
   const runId = await admin.submit({ workflow: 'smoke_containers', parameters: longRunRows() });
-  await waitFor('8 driver calls of the run', () => readCallLog(callLog).length >= 8, 30_000, 50);
-  const before = readCallLog(callLog).length;
+  const calls = () => readCallLog(ts.callLog).filter((c) => c.method === 'equilibrate');
+  await waitFor('8 driver calls of the run', () => calls().length >= 8, 60_000, 50);
+  const before = calls().length;
   sh([...podman, 'kill', '--signal', 'KILL', victim]);
   s.log(`gateway container ${victim} killed (SIGKILL) after ${before} driver calls`);
-  await waitFor('the agent to go on', () => readCallLog(callLog).length > before, 10_000, 50);
-  await checkLongRun(s, admin, { calls: () => readCallLog(callLog) }, dbUrl, runId, 120_000);
+  await waitFor('the agent to go on', () => calls().length > before, 10_000, 50);
+  await checkLongRun(s, admin, { calls }, dbUrl, runId, 180_000);
   const ready = await admin.get('/api/health/ready');
   s.check('the proxy still answers ready (the other replica)', ready.status === 200, `${ready.status}`);
+  const agentsAfter = decks.map((d) => started(containerOf(d.service)));
+  s.check('both agent containers ran on through the kill, never restarted', agentsAfter.every((a, i) => a === agentsBefore[i] && a.startsWith('true ')),
+    `${agentsBefore.join(', ')} → ${agentsAfter.join(', ')}`);
+  for (const d of decks) s.check(`deck ${d.deck} online after the kill`, (await admin.deckOnline(d.deck)) === true);
+  s.log(`killed gateway container now: ${sh([...podman, 'inspect', victim, '--format', '{{.State.Status}} (restarts: {{.RestartCount}})']).trim()}`);
+
+  // A short run on the Python deck, through the surviving replica.
+  await admin.saveWorkflow({ name: 'smoke_containers_py', deck: py.deck, script_dict: { prep: [], script: [equilibrate(1, '#a', 0.1)], cleanup: [] } });
+  const pyRun = await admin.submit({ workflow: 'smoke_containers_py', parameters: [{ a: 31 }, { a: 32 }, { a: 33 }] });
+  const done = await admin.untilStatus(pyRun, ['completed', 'failed', 'stopped', 'waiting'], 60_000);
+  const pySteps = done.phases.flatMap((p) => p.steps);
+  s.check(`run on ${py.deck} completed with 3 steps`, done.status === 'completed' && pySteps.length === 3 && pySteps.every((st) => st.status === 'completed'),
+    `${done.status} ${done.error ?? ''} ${pySteps.length} steps`);
+  const pyCalls = readCallLog(py.callLog).filter((c) => c.method === 'equilibrate').map((c) => c.args['temp']);
+  s.check(`… and the Python driver did each step once`, JSON.stringify(pyCalls) === '[31,32,33]', JSON.stringify(pyCalls));
 });
