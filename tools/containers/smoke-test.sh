@@ -45,28 +45,35 @@ cleanup() {
 trap cleanup EXIT
 $compose down -v >/dev/null 2>&1 || true
 
-# podman-compose 1.0 ignores depends_on conditions, so the order is kept here.
+# podman-compose 1.0 ignores depends_on conditions, and `up <service>` also re-runs the service's
+# dependencies (a finished migrate container would run again). So compose only creates the
+# containers (network, volumes, names, settings from docker-compose.yml) and they are started here
+# in the order the conditions ask for.
+c() { echo "${project}_$1"; }
+step "create the containers"
+$compose up --no-build --no-start >/dev/null
 step "PostgreSQL and Redis"
-$compose up -d --no-build postgres redis >/dev/null
-for _ in $(seq 1 60); do
-  $PODMAN exec "${project}_postgres_1" pg_isready -q -h 127.0.0.1 -U ivoryos 2>/dev/null \
-    && $PODMAN exec -e REDISCLI_AUTH="$REDIS_PASSWORD" "${project}_redis_1" redis-cli ping 2>/dev/null | grep -q PONG && break
+$PODMAN start "$(c postgres_1)" "$(c redis_1)" >/dev/null
+ready=0
+for _ in $(seq 1 90); do
+  $PODMAN exec "$(c postgres_1)" pg_isready -q -h 127.0.0.1 -U ivoryos 2>/dev/null \
+    && $PODMAN exec -e REDISCLI_AUTH="$REDIS_PASSWORD" "$(c redis_1)" redis-cli ping 2>/dev/null | grep -q PONG && { ready=1; break; }
   sleep 1
 done
+[ $ready = 1 ] || { echo "PostgreSQL or Redis not ready within 90 s"; exit 1; }
 step "migrations"
-$compose up -d --no-build --no-deps migrate >/dev/null
-code=$($PODMAN wait "${project}_migrate_1")
-$PODMAN logs "${project}_migrate_1" | tail -2
+$PODMAN start --attach "$(c migrate_1)" 2>&1 | tail -2 || true
+code=$($PODMAN inspect "$(c migrate_1)" --format '{{.State.ExitCode}}')
 [ "$code" = 0 ] || { echo "migrations failed ($code)"; exit 1; }
 step "gateways, proxy, agents"
-$compose up -d --no-build --no-deps gateway proxy agent-abstract-sdl agent-abstract-sdl-py >/dev/null
+$PODMAN start "$(c gateway_1)" "$(c gateway_2)" "$(c proxy_1)" ivoryos-agent-abstract-sdl ivoryos-agent-abstract-sdl-py >/dev/null
 $PODMAN ps --filter "label=io.podman.compose.project=$project" --format '{{.Names}}  {{.Image}}  {{.Status}}'
 
 step "scenario"
 SMOKE_BASE_URL="http://127.0.0.1:$IVORYOS_HTTP_PORT" \
 SMOKE_PG_URL="postgresql://ivoryos:$POSTGRES_PASSWORD@127.0.0.1:$IVORYOS_SMOKE_PG_PORT/ivoryos" \
 SMOKE_CALLS_DIR="$IVORYOS_SMOKE_CALLS_DIR" \
-SMOKE_PODMAN="$PODMAN" SMOKE_COMPOSE="$compose" SMOKE_KILL_CONTAINER="${project}_gateway_1" \
+SMOKE_PODMAN="$PODMAN" SMOKE_KILL_CONTAINER="${project}_gateway_1" \
   node --import tsx tools/containers/smoke.ts
 
 step "memory after the runs (RSS of each container's processes, and the cgroup's peak)"

@@ -1,6 +1,6 @@
 /* The container smoke test's checks (run by smoke-test.sh once the compose stack is up under
-   podman), all through the proxy's port on 127.0.0.1: sign in, give each demo agent (TypeScript
-   and Python) its deck token, wait for both decks online, a direct call on each, a 40-step run on
+   podman), all through the proxy's port on 127.0.0.1: sign in, provision each demo agent's
+   (TypeScript and Python) deck token, wait for both decks online, a direct call on each, a 40-step run on
    the TypeScript deck with one gateway container killed mid-run (the run completes with every
    step recorded once and called once, the event ledger has no hole, the agents stay up), then a
    run on the Python deck. */
@@ -21,10 +21,10 @@ const dbUrl = env('SMOKE_PG_URL');
 const callsDir = env('SMOKE_CALLS_DIR');
 const podman = env('SMOKE_PODMAN').split(' ');
 const victim = env('SMOKE_KILL_CONTAINER');
-/** Each demo deck: its compose service (container name ivoryos-agent-<service suffix>), the .env variable of its token, its call log. */
+/** Each demo deck: its compose service (whose container_name is ivoryos-<service>) and its call log. */
 const decks = [
-  { deck: 'abstract_sdl', service: 'agent-abstract-sdl', tokenVar: 'ABSTRACT_SDL_TOKEN', callLog: join(callsDir, 'calls.log') },
-  { deck: 'abstract_sdl_py', service: 'agent-abstract-sdl-py', tokenVar: 'ABSTRACT_SDL_PY_TOKEN', callLog: join(callsDir, 'calls-py.log') },
+  { deck: 'abstract_sdl', service: 'agent-abstract-sdl', callLog: join(callsDir, 'calls.log') },
+  { deck: 'abstract_sdl_py', service: 'agent-abstract-sdl-py', callLog: join(callsDir, 'calls-py.log') },
 ];
 const [ts, py] = decks;
 const containerOf = (service: string) => `ivoryos-${service}`;
@@ -37,23 +37,19 @@ void new Scenario('containers: two gateways behind haproxy, both demo decks, one
   const admin = await waitFor('the gateways to answer through the proxy', () => Api.login(base, env('IVORYOS_ADMIN_PASSWORD')).catch(() => undefined), 120_000, 1000);
   s.check(`signed in as admin through the proxy (${s.elapsed()})`, true);
 
-  // Agents read their token at start: issue both, then recreate the agent containers with them.
-  const tokens: Record<string, string> = {};
-  for (const d of decks) {
-    const res = await admin.post<{ token?: string }>(`/api/decks/${d.deck}/token`);
-    s.must(`issued deck ${d.deck} its token`, res.status === 201 && typeof res.body.token === 'string', `${res.status} ${JSON.stringify(res.body)}`);
-    tokens[d.tokenVar] = res.body.token as string;
-  }
-  sh([...podman, 'rm', '-f', ...decks.map((d) => containerOf(d.service))]);
+  // Each agent gets its deck's token the documented way: `ivoryos-agent provision` inside its
+  // container writes it to the agent's volume, and the restarted agent signs in to Redis with it.
   const t0 = Date.now();
-  execFileSync('bash', ['-c', `${env('SMOKE_COMPOSE')} up -d --no-build --no-deps ${decks.map((d) => d.service).join(' ')} >/dev/null`], {
-    env: { ...process.env, ...tokens },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  const created = Date.now() - t0;
+  for (const d of decks) {
+    const out = sh([...podman, 'exec', '-e', `IVORYOS_ADMIN_PASSWORD=${env('IVORYOS_ADMIN_PASSWORD')}`, containerOf(d.service),
+      'node', 'dist/apps/deck-agent/src/cli.js', 'provision', d.deck]);
+    s.check(`provisioned deck ${d.deck}'s token inside its agent container`, /deck-tokens/.test(out), out.trim());
+    sh([...podman, 'restart', containerOf(d.service)]);
+  }
+  const provisioned = Date.now() - t0;
   await Promise.all(decks.map(async (d) => {
     await admin.untilDeck(d.deck, true, 120_000);
-    s.check(`deck ${d.deck} online ${((Date.now() - t0) / 1000).toFixed(1)} s after its container was created (podman-compose took ${(created / 1000).toFixed(1)} s)`, true);
+    s.check(`deck ${d.deck} online ${((Date.now() - t0) / 1000).toFixed(1)} s after provisioning began (provision and restart of both agents took ${(provisioned / 1000).toFixed(1)} s)`, true);
   }));
 
   for (const d of decks) {
