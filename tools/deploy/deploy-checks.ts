@@ -21,6 +21,8 @@ export interface AppFacts {
   port: number;
   /** `ivoryos-ts:<package.json version>`. */
   image: string;
+  /** Variants built from the same Dockerfile, tagged `<image>-<variant>` (the agent with Python: `python`). */
+  imageVariants?: string[];
 }
 
 /** Without these the gateway refuses to start in production. */
@@ -129,9 +131,10 @@ export function checkGatewayPort(workloads: Workload[], services: K8sService[], 
 
 export function checkImages(workloads: Workload[], kustomization: unknown, facts: AppFacts): string[] {
   const [name, tag] = facts.image.split(':');
+  const allowed = [facts.image, ...(facts.imageVariants ?? []).map((v) => `${facts.image}-${v}`)];
   const problems = workloads
     .filter((w) => ours(w) || w.image?.split(':')[0] === name)
-    .filter((w) => w.image !== facts.image)
+    .filter((w) => !allowed.includes(w.image ?? ''))
     .map((w) => `${w.where}: image ${w.image ?? '(none)'} should be ${facts.image}`);
   for (const i of list(rec(kustomization)['images']).map(rec).filter((x) => x['name'] === name)) {
     if (scalar(i['newTag']) !== tag) problems.push(`k8s/kustomization.yaml: images newTag ${String(i['newTag'])} should be ${tag}`);
@@ -147,7 +150,7 @@ export function checkCommands(workloads: Workload[], root: string, dockerfile: D
   const problems: string[] = [];
   for (const w of workloads.filter(ours)) {
     if (w.command[0] !== 'node') problems.push(`${w.where}: command should start with node: ${w.command.join(' ')}`);
-    for (const arg of w.command.slice(1).filter((a) => /^[\w.][\w./-]*\.(js|ts|mjs|cjs)$/.test(a))) {
+    for (const arg of w.command.slice(1).filter((a) => /^[\w.][\w./-]*\.(js|ts|mjs|cjs|py)$/.test(a))) {
       const built = /^dist\/(.+)\.js$/.exec(arg);
       const source = built ? `${built[1]}.ts` : arg;
       if (!existsSync(join(root, source))) problems.push(`${w.where}: ${arg} needs ${source}, which does not exist`);
@@ -199,6 +202,16 @@ export function checkComposeOrder(workloads: Workload[]): string[] {
     }
   }
   return problems;
+}
+
+/**
+ * `${VAR:-}` and `${VAR-}` (an empty default): podman-compose 1.0 leaves them in the value as
+ * written, so a container got the literal text as its setting. A plain `${VAR}` means the same.
+ */
+export function checkEmptyDefaults(composeText: string): string[] {
+  return [...composeText.matchAll(/\$\{([A-Za-z_][A-Za-z0-9_]*):?-\}/g)].map(
+    (m) => `docker-compose.yml: ${m[0]} has an empty default, which podman-compose 1.0 does not replace; write \${${m[1]}}`,
+  );
 }
 
 export function checkRedisNoEviction(compose: unknown): string[] {

@@ -85,7 +85,10 @@ export function roleOf(command: string[]): Role {
   return 'other';
 }
 
-/** Compose's `${VAR}`, `${VAR:-default}`, `${VAR:?error}` (and forms without `:`), `$$`. */
+/**
+ * Compose's `${VAR}`, `${VAR:-default}`, `${VAR:?error}` (and forms without `:`), `$$`. A plain
+ * `${VAR}` is empty when unset (compose warns), so it counts as optional.
+ */
 export function interpolate(value: string): { value: string; required: string[]; optional: string[] } {
   const required: string[] = [];
   const optional: string[] = [];
@@ -93,7 +96,7 @@ export function interpolate(value: string): { value: string; required: string[];
     .split('$$')
     .map((part) =>
       part.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)(?::?([-?])([^}]*))?\}/g, (_m, name: string, op?: string, arg?: string) => {
-        if (op === '-') {
+        if (op === '-' || op === undefined) {
           optional.push(name);
           return arg ?? '';
         }

@@ -11,6 +11,7 @@ import {
   checkDockerignore,
   checkEnvExample,
   checkEnvNames,
+  checkEmptyDefaults,
   checkEnvValues,
   checkGatewayPort,
   checkImages,
@@ -34,6 +35,7 @@ const facts: AppFacts = {
   agentSchema: agentEnvSchema,
   port: gatewayEnvSchema.shape.PORT.parse(undefined),
   image: `ivoryos-ts:${version}`,
+  imageVariants: ['python'],
 };
 const gatewayCmd = ['node', 'dist/apps/gateway/src/main.js'];
 const ourImage = (image: string) => image.startsWith('ivoryos-ts');
@@ -60,7 +62,7 @@ describe('deployment files', () => {
 
   it('finds every role on both platforms, so the checks below are not vacuous', () => {
     const roles = (platform: string) => workloads.filter((w) => w.platform === platform).map((w) => w.role).sort();
-    expect(roles('compose')).toEqual(['agent', 'gateway', 'migrate', 'other', 'other', 'other']);
+    expect(roles('compose')).toEqual(['agent', 'agent', 'gateway', 'migrate', 'other', 'other', 'other']);
     expect(roles('k8s')).toEqual(['agent', 'gateway', 'migrate', 'migrate']);
     expect(facts.port).toBe(8000);
     expect(workloads.flatMap((w) => w.problems)).toEqual([]);
@@ -111,6 +113,11 @@ describe('deployment files', () => {
   it('orders compose start-up and keeps Redis from evicting queue data', () => {
     expect(checkComposeOrder(workloads)).toEqual([]);
     expect(checkRedisNoEviction(compose)).toEqual([]);
+  });
+
+  it('writes compose variables podman-compose 1.0 replaces too', () => {
+    expect(checkEmptyDefaults(read('docker-compose.yml'))).toEqual([]);
+    expect(checkEmptyDefaults('A: ${X:-}\nB: ${Y-}\nC: ${Z:-8000}')).toHaveLength(2);
   });
 
   it('lists every k8s base file in the kustomization and nothing else', () => {
