@@ -36,6 +36,8 @@ const started = (container: string) => sh([...podman, 'inspect', container, '--f
 void new Scenario('containers: two gateways behind haproxy, both demo decks, one gateway killed during a run', 420_000).run(async (s) => {
   const admin = await waitFor('the gateways to answer through the proxy', () => Api.login(base, env('IVORYOS_ADMIN_PASSWORD')).catch(() => undefined), 120_000, 1000);
   s.check(`signed in as admin through the proxy (${s.elapsed()})`, true);
+  const page = await fetch(`${base}/`);
+  s.check('the web UI is in the image (GET / is HTML)', page.status === 200 && /<html/i.test(await page.text()), `${page.status}`);
 
   // Each agent gets its deck's token the documented way: `ivoryos-agent provision` inside its
   // container writes it to the agent's volume, and the restarted agent signs in to Redis with it.
@@ -45,11 +47,12 @@ void new Scenario('containers: two gateways behind haproxy, both demo decks, one
       'node', 'dist/apps/deck-agent/src/cli.js', 'provision', d.deck]);
     s.check(`provisioned deck ${d.deck}'s token inside its agent container`, /deck-tokens/.test(out), out.trim());
   }
+  const restartedAt = Date.now();
+  s.log(`both tokens provisioned in ${((restartedAt - t0) / 1000).toFixed(1)} s; restarting the agents`);
   sh([...podman, 'restart', ...decks.map((d) => containerOf(d.service))]);
-  const provisioned = Date.now() - t0;
   await Promise.all(decks.map(async (d) => {
     await admin.untilDeck(d.deck, true, 120_000);
-    s.check(`deck ${d.deck} online ${((Date.now() - t0) / 1000).toFixed(1)} s after provisioning began (provisioning and restarting both agents took ${(provisioned / 1000).toFixed(1)} s)`, true);
+    s.check(`deck ${d.deck} online ${((Date.now() - restartedAt) / 1000).toFixed(1)} s after its agent container restarted`, true);
   }));
 
   for (const d of decks) {
