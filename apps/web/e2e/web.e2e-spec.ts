@@ -42,6 +42,15 @@ describe('the web UI in Chromium against the real gateway, database, Redis and d
     w.errors.splice(0, w.errors.length, ...w.errors.filter((e) => !/401/.test(e)));
   };
   const heading = (page: Page) => page.getByRole('heading', { level: 1 });
+  /** Polls the API (the system's own answer, not the page) until the run reaches one of `states`. */
+  const runReaches = async (id: string, states: string[]) => {
+    const deadline = Date.now() + UI_WAIT;
+    for (;;) {
+      const { status } = (await stack.api<{ status: string }>('GET', `/api/runs/${id}`)).body;
+      if (states.includes(status) || Date.now() > deadline) return status;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  };
 
   beforeAll(async () => {
     stack = await startWebStack();
@@ -274,9 +283,25 @@ describe('the web UI in Chromium against the real gateway, database, Redis and d
 
   it('lists the run in Data, and gives admins users, API keys (shown once), deck tokens and the audit log', async () => {
     const page = admin.page;
+    // A second, shorter run of the same workflow (its input answered through the API) to compare with.
+    const again = (await stack.api<{ id: string }>('POST', '/api/runs', { workflow: 'web_flow', name: 'web_flow again', parameters: [{ amount: 5 }, { amount: 7 }] })).body.id;
+    expect(await runReaches(again, ['waiting'])).toBe('waiting');
+    expect((await stack.api('POST', `/api/runs/${again}/input`, { value: 2 })).status).toBeLessThan(300);
+    expect(await runReaches(again, ['completed', 'failed'])).toBe('completed');
+
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Data' }).click();
-    await page.getByRole('table', { name: 'Runs' }).getByRole('link', { name: 'web_flow', exact: true }).waitFor({ timeout: UI_WAIT });
+    const runs = page.getByRole('table', { name: 'Runs' });
+    await runs.getByRole('link', { name: 'web_flow', exact: true }).waitFor({ timeout: UI_WAIT });
+    await runs.getByRole('checkbox', { name: 'Compare web_flow', exact: true }).check();
+    await runs.getByRole('checkbox', { name: 'Compare web_flow again' }).check();
     problems.push(...(await auditPage(page, 'data')));
+    await page.getByRole('link', { name: 'Compare 2 runs' }).click();
+    await heading(page).filter({ hasText: 'Compare runs' }).waitFor({ timeout: UI_WAIT });
+    // One line per run on one plot, and each run's summary of the plotted output (echo = amount).
+    await page.getByRole('img', { name: 'echo against sample: 5 points in 2 series' }).waitFor({ timeout: UI_WAIT });
+    const summary = page.getByRole('table', { name: 'Summary of echo' });
+    expect(await summary.locator('tbody tr').allTextContents()).toEqual([expect.stringMatching(/^web_flow \(#\d+\)3132$/), expect.stringMatching(/^web_flow again \(#\d+\)2576$/)]);
+    problems.push(...(await auditPage(page, 'compare')));
 
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Admin' }).click();
     await page.getByRole('table', { name: 'Users' }).getByText('admin', { exact: true }).waitFor({ timeout: UI_WAIT });
@@ -328,6 +353,7 @@ describe('the web UI in Chromium against the real gateway, database, Redis and d
     await page.getByRole('dialog', { name: 'Rename vial A' }).getByLabel('Name').fill('vial A (repeat)');
     await page.getByRole('dialog', { name: 'Rename vial A' }).getByRole('button', { name: 'Rename' }).click();
     await queue.getByRole('link', { name: 'vial A (repeat)' }).waitFor({ timeout: UI_WAIT });
+    await page.getByRole('dialog', { name: 'Rename vial A' }).waitFor({ state: 'detached', timeout: UI_WAIT }); // not audited while fading out
     problems.push(...(await auditPage(page, 'execute-queue')));
     await queue.getByRole('button', { name: 'Resume queue' }).click();
 

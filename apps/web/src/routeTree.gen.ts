@@ -16,6 +16,7 @@ import { Route as AppAdminRouteImport } from './routes/_app/admin'
 import { Route as AppAttentionRouteImport } from './routes/_app/attention'
 import { Route as AppDataRouteImport } from './routes/_app/data'
 import { Route as AppLibraryRouteImport } from './routes/_app/library'
+import { Route as AppDataCompareRouteImport } from './routes/_app/data_.compare'
 import { Route as AppDesignIndexRouteImport } from './routes/_app/design/index'
 import { Route as AppDesignWorkflowRouteImport } from './routes/_app/design/$workflow'
 import { Route as AppDevicesIndexRouteImport } from './routes/_app/devices/index'
@@ -56,6 +57,11 @@ const AppDataRoute = AppDataRouteImport.update({
 const AppLibraryRoute = AppLibraryRouteImport.update({
   id: '/library',
   path: '/library',
+  getParentRoute: () => AppRoute,
+} as any)
+const AppDataCompareRoute = AppDataCompareRouteImport.update({
+  id: '/data_/compare',
+  path: '/data/compare',
   getParentRoute: () => AppRoute,
 } as any)
 const AppDesignIndexRoute = AppDesignIndexRouteImport.update({
@@ -101,6 +107,7 @@ export interface FileRoutesByFullPath {
   '/attention': typeof AppAttentionRoute
   '/data': typeof AppDataRoute
   '/library': typeof AppLibraryRoute
+  '/data/compare': typeof AppDataCompareRoute
   '/design/$workflow': typeof AppDesignWorkflowRoute
   '/devices/$deck': typeof AppDevicesDeckRoute
   '/execute/$workflow': typeof AppExecuteWorkflowRoute
@@ -116,6 +123,7 @@ export interface FileRoutesByTo {
   '/data': typeof AppDataRoute
   '/library': typeof AppLibraryRoute
   '/': typeof AppIndexRoute
+  '/data/compare': typeof AppDataCompareRoute
   '/design/$workflow': typeof AppDesignWorkflowRoute
   '/devices/$deck': typeof AppDevicesDeckRoute
   '/execute/$workflow': typeof AppExecuteWorkflowRoute
@@ -133,6 +141,7 @@ export interface FileRoutesById {
   '/_app/data': typeof AppDataRoute
   '/_app/library': typeof AppLibraryRoute
   '/_app/': typeof AppIndexRoute
+  '/_app/data_/compare': typeof AppDataCompareRoute
   '/_app/design/$workflow': typeof AppDesignWorkflowRoute
   '/_app/devices/$deck': typeof AppDevicesDeckRoute
   '/_app/execute/$workflow': typeof AppExecuteWorkflowRoute
@@ -150,6 +159,7 @@ export interface FileRouteTypes {
     | '/attention'
     | '/data'
     | '/library'
+    | '/data/compare'
     | '/design/$workflow'
     | '/devices/$deck'
     | '/execute/$workflow'
@@ -165,6 +175,7 @@ export interface FileRouteTypes {
     | '/data'
     | '/library'
     | '/'
+    | '/data/compare'
     | '/design/$workflow'
     | '/devices/$deck'
     | '/execute/$workflow'
@@ -181,6 +192,7 @@ export interface FileRouteTypes {
     | '/_app/data'
     | '/_app/library'
     | '/_app/'
+    | '/_app/data_/compare'
     | '/_app/design/$workflow'
     | '/_app/devices/$deck'
     | '/_app/execute/$workflow'
@@ -246,6 +258,13 @@ declare module '@tanstack/react-router' {
       preLoaderRoute: typeof AppLibraryRouteImport
       parentRoute: typeof AppRoute
     }
+    '/_app/data_/compare': {
+      id: '/_app/data_/compare'
+      path: '/data/compare'
+      fullPath: '/data/compare'
+      preLoaderRoute: typeof AppDataCompareRouteImport
+      parentRoute: typeof AppRoute
+    }
     '/_app/design/': {
       id: '/_app/design/'
       path: '/design'
@@ -304,6 +323,7 @@ interface AppRouteChildren {
   AppDataRoute: typeof AppDataRoute
   AppLibraryRoute: typeof AppLibraryRoute
   AppIndexRoute: typeof AppIndexRoute
+  AppDataCompareRoute: typeof AppDataCompareRoute
   AppDesignWorkflowRoute: typeof AppDesignWorkflowRoute
   AppDevicesDeckRoute: typeof AppDevicesDeckRoute
   AppExecuteWorkflowRoute: typeof AppExecuteWorkflowRoute
@@ -319,6 +339,7 @@ const AppRouteChildren: AppRouteChildren = {
   AppDataRoute: AppDataRoute,
   AppLibraryRoute: AppLibraryRoute,
   AppIndexRoute: AppIndexRoute,
+  AppDataCompareRoute: AppDataCompareRoute,
   AppDesignWorkflowRoute: AppDesignWorkflowRoute,
   AppDevicesDeckRoute: AppDevicesDeckRoute,
   AppExecuteWorkflowRoute: AppExecuteWorkflowRoute,

@@ -1,10 +1,13 @@
 import { Anchor, Group, Table, Text } from '@mantine/core';
+import { useMemo } from 'react';
 import { $api } from '../api/client';
 import { formatValue } from '../lib/format';
+import { ResultsPlot } from './results-plot';
 
-/** One row per sample: parameters, variables and outputs; downloadable as CSV. */
+/** One row per sample: parameters, variables and outputs, plotted (live while the run goes on); downloadable as CSV. */
 export function RunOutputs({ runId }: { runId: string }) {
   const { data } = $api.useQuery('get', '/api/runs/{id}/results', { params: { path: { id: runId } } });
+  const tables = useMemo(() => (data ? [{ label: 'this run', columns: data.columns, rows: data.rows }] : []), [data]);
   return (
     <div>
       <Group justify="flex-end" mb="xs">
@@ -15,6 +18,7 @@ export function RunOutputs({ runId }: { runId: string }) {
           Download steps CSV
         </Anchor>
       </Group>
+      {data && data.rows.length > 0 && <ResultsPlot tables={tables} idPrefix="outputs" />}
       {!data || data.rows.length === 0 ? (
         <Text>No results yet.</Text>
       ) : (

@@ -1,7 +1,9 @@
-import { Group, MultiSelect, Select, Stack, TextInput } from '@mantine/core';
+import { Checkbox, Group, MultiSelect, Select, Stack, TextInput } from '@mantine/core';
+import { useState } from 'react';
 import { createFileRoute, useNavigate } from '@tanstack/react-router';
 import { $api } from '../../api/client';
 import { DataTable } from '../../components/data-table';
+import { ButtonLink } from '../../components/links';
 import { PageTitle } from '../../components/page-title';
 import { runColumns } from '../../components/run-columns';
 import { optionalString, positiveInt } from '../../lib/search';
@@ -66,6 +68,8 @@ function DataPage() {
     { refetchInterval: 10_000 },
   );
   const filtered = Object.entries(search).some(([k, v]) => k !== 'page' && v);
+  const [chosen, setChosen] = useState<string[]>([]);
+  const choose = (id: string, on: boolean) => setChosen((c) => (on ? [...c, id].slice(-8) : c.filter((x) => x !== id)));
   return (
     <Stack>
       <PageTitle>Data</PageTitle>
@@ -84,10 +88,18 @@ function DataPage() {
         <TextInput type="date" label="From" value={search.from ?? ''} onChange={(e) => set({ from: e.currentTarget.value || undefined })} />
         <TextInput type="date" label="To" value={search.to ?? ''} onChange={(e) => set({ to: e.currentTarget.value || undefined })} />
       </Group>
+      <Group>
+        <ButtonLink variant="default" to="/data/compare" search={{ runs: chosen.join(',') }} disabled={chosen.length < 2}>
+          {chosen.length < 2 ? 'Compare: tick two or more runs' : `Compare ${chosen.length} runs`}
+        </ButtonLink>
+      </Group>
       <DataTable
         label="Runs"
         minWidth={900}
-        columns={Object.values(runColumns('outputs'))}
+        columns={[
+          { header: 'Compare', cell: (run) => <Checkbox aria-label={`Compare ${run.name}`} checked={chosen.includes(run.id)} onChange={(e) => choose(run.id, e.currentTarget.checked)} />, width: 80 },
+          ...Object.values(runColumns('outputs')),
+        ]}
         rows={isLoading ? undefined : (data?.items ?? [])}
         rowKey={(run) => run.id}
         empty={filtered ? 'No run matches these filters.' : 'No runs yet: start one from the Library.'}
