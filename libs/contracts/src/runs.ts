@@ -21,7 +21,8 @@ export type RunMode = (typeof RUN_MODES)[number];
 export const ERROR_POLICIES = ['wait', 'skip', 'stop'] as const;
 export type ErrorPolicy = (typeof ERROR_POLICIES)[number];
 
-export const PROMPT_KINDS = ['error', 'pause', 'input', 'interrupted'] as const;
+/** `optimizer`: an optimizer campaign could not suggest its next trials (retry, skip to the next design point, or stop). */
+export const PROMPT_KINDS = ['error', 'pause', 'input', 'interrupted', 'optimizer'] as const;
 export type PromptKind = (typeof PROMPT_KINDS)[number];
 
 /** Why a run waits for someone, and how to answer. */

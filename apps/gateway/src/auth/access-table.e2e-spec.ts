@@ -51,6 +51,7 @@ const EXPECTED: Record<string, AccessLevel> = {
   'DELETE /api/runs/{id}': 'operator',
   'GET /api/runs/{id}/steps': 'viewer',
   'GET /api/runs/{id}/results': 'viewer',
+  'GET /api/runs/{id}/trials': 'viewer',
   'GET /api/runs/{id}/results.csv': 'viewer',
   'GET /api/runs/{id}/steps.csv': 'viewer',
   'GET /api/runs/{id}/events': 'viewer',

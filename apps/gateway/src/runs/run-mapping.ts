@@ -25,6 +25,7 @@ export interface PhaseRow {
   name: PhaseName;
   repeatIndex: number;
   parameters: JsonObject[] | null;
+  meta: JsonObject[] | null;
   outputs: JsonObject[] | null;
   startedAt: Date | null;
   endedAt: Date | null;
@@ -33,7 +34,7 @@ export interface PhaseRow {
 export const iso = (d: Date | string | null | undefined): string | null => (d ? new Date(d).toISOString() : null);
 
 /** The columns a summary needs; lists load runs without their snapshot and checkpoint. */
-export type RunSummarySource = Omit<WorkflowRun, 'workflowSnapshot' | 'checkpoint' | 'parameters'>;
+export type RunSummarySource = Omit<WorkflowRun, 'workflowSnapshot' | 'checkpoint' | 'parameters' | 'optimizer'>;
 
 export function toRunSummary(run: RunSummarySource, deckOnline: boolean): RunSummaryResponse {
   return {

@@ -1,8 +1,11 @@
 import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
 import request from 'supertest';
 import type { WorkflowAction } from '@ivoryos/contracts';
 import { startTestGateway, type TestGateway } from '../testing/test-gateway';
 import { startTestAgent, waitFor, waitOnline, type TestAgent } from '../testing/test-agent';
+
+const BENCH_DECK = join(__dirname, '..', '..', '..', '..', 'examples', 'decks', 'benchmarks.ts');
 
 const act = (id: number, instrument: string, action: string, args: Record<string, unknown> = {}, extra: Partial<WorkflowAction> = {}): WorkflowAction =>
   ({ id, uuid: 1000 + id, instrument, action, args, return: '', ...extra }) as WorkflowAction;
@@ -39,6 +42,8 @@ describe('runs end to end: queue per deck, execution on the agent, records back'
   let gw: TestGateway;
   let a: TestAgent;
   let b: TestAgent;
+  /** The benchmark deck (Branin, Hartmann6), for optimizer campaigns. */
+  let c: TestAgent;
   let api: ReturnType<typeof request.agent>;
 
   const run = (id: string) => api.get(`/api/runs/${id}`).expect(200).then((r) => r.body);
@@ -57,14 +62,16 @@ describe('runs end to end: queue per deck, execution on the agent, records back'
     const deckB = `t_${randomBytes(4).toString('hex')}`;
     const { body: credential } = await api.post(`/api/decks/${deckB}/token`).expect(201);
     b = startTestAgent({ redisUrl: gw.config.redisUrl, deck: deckB, env: { IVORYOS_DECK_TOKEN: credential.token, LOG_LEVEL: 'info' } });
+    c = startTestAgent({ redisUrl: gw.config.redisUrl, deckFile: BENCH_DECK });
     for (const agent of [a, b]) {
       await waitOnline(gw.url, gw.adminToken, agent);
       await api.post('/api/workflows').send(flowWorkflow(`flow_${agent.deck}`, agent.deck)).expect(201);
     }
+    await waitOnline(gw.url, gw.adminToken, c);
   }, 150_000);
 
   afterAll(async () => {
-    await Promise.all([a.kill('SIGKILL'), b.kill('SIGKILL')]);
+    await Promise.all([a.kill('SIGKILL'), b.kill('SIGKILL'), c.kill('SIGKILL')]);
     await gw.close();
   });
 
@@ -249,5 +256,73 @@ describe('runs end to end: queue per deck, execution on the agent, records back'
     expect(done.phases.filter((p: { name: string }) => p.name === 'main').map((p: { parameters: unknown }) => p.parameters)).toEqual([[{ amount: 5 }], [{ amount: 7 }]]);
     const bad = await api.post('/api/runs').field('workflow', `flow_${a.deck}`).attach('file', Buffer.from('amount\nfloat\nlots\n'), 'config.csv').expect(400);
     expect(bad.body.errors[0].path).toBe('file.rows[0].amount');
+  });
+
+  describe('optimizer campaigns (run mode optimizer)', () => {
+    const branin = () => ({
+      name: `branin_${c.deck}`, deck: c.deck,
+      script_dict: {
+        prep: [], cleanup: [],
+        script: [act(1, 'deck.bench_functions', 'branin', { x1: '#x1', x2: '#x2' }, { return: 'y', arg_types: { x1: 'float', x2: 'float' } })],
+      },
+    });
+    const campaign = (over: Record<string, unknown> = {}) => ({
+      objectives: [{ output: 'y', direction: 'min' }],
+      parameters: { x1: { min: -5, max: 10 }, x2: { min: 0, max: 15 } },
+      budget: 30, initial: 5, seed: 3, noise: 'deterministic', ...over,
+    });
+    let firstRun = '';
+
+    it('runs a 30-trial Branin campaign to a best <= 0.45 and records every trial', async () => {
+      await api.post('/api/workflows').send(branin()).expect(201);
+      const { body } = await submit({ workflow: `branin_${c.deck}`, optimizer: campaign() }).expect(201);
+      firstRun = body.id;
+      const done = await until(body.id, ['completed', 'failed', 'waiting', 'stopped'], 120_000);
+      expect(done).toMatchObject({ status: 'completed', mode: 'optimizer', batchSize: 1 });
+      const trials = (await api.get(`/api/runs/${body.id}/trials`).expect(200)).body;
+      expect(trials.items).toHaveLength(30);
+      expect(trials.items.map((t: { index: number }) => t.index)).toEqual(Array.from({ length: 30 }, (_, i) => i + 1));
+      expect(trials.items.map((t: { suggestedBy: string }) => t.suggestedBy)).toEqual([...Array(5).fill('initial'), ...Array(25).fill('model')]);
+      expect(trials.items.every((t: { status: string }) => t.status === 'completed')).toBe(true);
+      const model = trials.items[10];
+      expect(model).toMatchObject({ acquisition: expect.any(Number), fitMs: expect.any(Number), parameters: { x1: expect.any(Number), x2: expect.any(Number) } });
+      const bests = trials.items.map((t: { bestSoFar: number }) => t.bestSoFar);
+      expect(bests).toEqual([...bests].sort((x, y) => y - x));
+      // the driver computed each trial once, with the trial's parameters
+      const calls = c.calls().filter((l) => l.includes(' bench_functions branin '));
+      expect(calls).toHaveLength(30);
+      expect(calls[10]).toContain(JSON.stringify({ x1: model.parameters.x1, x2: model.parameters.x2 }));
+      expect(trials.best.outputs.y).toBeLessThanOrEqual(0.45);
+      expect(trials.best.outputs.y).toBe(bests[29]);
+      const results = (await api.get(`/api/runs/${body.id}/results`).expect(200)).body;
+      expect(results.columns.slice(0, 7)).toEqual(['sample', 'iteration', 'x1', 'x2', 'suggestedBy', 'acquisition', 'fitMs']);
+      expect(results.rows).toHaveLength(30);
+      process.stdout.write(`Branin through the API: best ${trials.best.outputs.y} at trial ${trials.best.index} of 30\n`);
+    }, 150_000);
+
+    it('seeds a campaign from an earlier run: its trials count as the initial design', async () => {
+      const { body } = await submit({ workflow: `branin_${c.deck}`, optimizer: campaign({ budget: 2, initial: undefined, seedFrom: [firstRun] }) }).expect(201);
+      expect((await until(body.id, ['completed', 'failed', 'waiting', 'stopped'], 60_000)).status).toBe('completed');
+      const trials = (await api.get(`/api/runs/${body.id}/trials`).expect(200)).body;
+      expect(trials.items.map((t: { suggestedBy: string }) => t.suggestedBy)).toEqual(['model', 'model']);
+    }, 90_000);
+
+    it('refuses bad campaigns with every problem by field path, and has no trials for other runs', async () => {
+      const bad = await submit({
+        workflow: `branin_${c.deck}`,
+        optimizer: { ...campaign(), objectives: [{ output: 'yield', direction: 'min' }], budget: 0, parameters: { x1: { min: 10, max: -5 }, x2: { min: 0, max: 15 }, z: { min: 0, max: 1 } } },
+      }).expect(400);
+      expect(bad.body.errors.map((e: { path: string }) => e.path)).toEqual(expect.arrayContaining([
+        'optimizer.objectives[0].output', 'optimizer.budget', 'optimizer.parameters.z', expect.stringMatching(/^optimizer\.parameters\.x1/),
+      ]));
+      const paths = async (body: Record<string, unknown>) => (await submit({ workflow: `branin_${c.deck}`, ...body }).expect(400)).body.errors.map((e: { path: string }) => e.path);
+      expect(await paths({ optimizer: campaign({ seedFrom: ['00000000-0000-4000-8000-000000000000'] }) })).toEqual(['optimizer.seedFrom[0]']);
+      expect(await paths({ optimizer: campaign({ seedFrom: [{ csv: 'missing.csv' }] }) })).toEqual(['optimizer.seedFrom[0].csv']);
+      expect(await paths({ optimizer: campaign(), parameters: [{ x1: 1, x2: 2 }] })).toEqual(['parameters']);
+      expect(await paths({ optimizer: campaign({ earlyStop: { patience: 0 } }) })).toEqual(['optimizer.earlyStop.patience', 'optimizer.earlyStop.minImprovement']);
+      expect(await paths({ optimizer: 'lots' })).toEqual(['optimizer']);
+      const plain = (await submit({ workflow: `flow_${a.deck}`, parameters: ROWS }).expect(201)).body;
+      await api.get(`/api/runs/${plain.id}/trials`).expect(404);
+    });
   });
 });

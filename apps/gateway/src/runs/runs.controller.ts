@@ -6,7 +6,7 @@ import { CurrentActor, type AuthActor } from '../common/actor';
 import { toCsv } from '../common/csv';
 import { RunIdParam } from './run-id.pipe';
 import { RunQueryDto, StepQueryDto } from './dto/run-query.dto';
-import { ResultsResponse, RunListResponse, RunResponse, StepPageResponse } from './dto/run-response.dto';
+import { ResultsResponse, RunListResponse, RunResponse, StepPageResponse, TrialsResponse } from './dto/run-response.dto';
 import { RunsService } from './runs.service';
 
 const STEP_COLUMNS = [
@@ -49,6 +49,14 @@ export class RunsController {
   @ApiOkResponse({ type: ResultsResponse })
   results(@Param('id', RunIdParam) id: string, @CurrentActor() actor: AuthActor): Promise<ResultsResponse> {
     return this.runs.results(id, actor.deck);
+  }
+
+  @Get(':id/trials')
+  @Access('viewer')
+  @ApiOperation({ summary: "An optimizer run's trials: parameters, outputs, who suggested them, acquisition, fit time, best so far; the best trial or the Pareto front" })
+  @ApiOkResponse({ type: TrialsResponse })
+  trials(@Param('id', RunIdParam) id: string, @CurrentActor() actor: AuthActor): Promise<TrialsResponse> {
+    return this.runs.trials(id, actor.deck);
   }
 
   @Get(':id/results.csv')

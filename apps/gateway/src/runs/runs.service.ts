@@ -1,12 +1,14 @@
 import { EntityManager } from '@mikro-orm/postgresql';
-import { Injectable } from '@nestjs/common';
+import { HttpStatus, Injectable } from '@nestjs/common';
 import { FINAL_RUN_STATUSES } from '@ivoryos/contracts';
 import { WorkflowPhase, WorkflowRun, WorkflowStep } from '@ivoryos/db';
-import { BadInput, Conflict, NotFound } from '../common/domain-errors';
+import type { ObjectiveSpec } from '@ivoryos/optimizer';
+import { BadInput, Conflict, DomainError, NotFound } from '../common/domain-errors';
 import { DeckRegistryService } from '../decks/deck-registry.service';
 import type { RunQueryDto, StepQueryDto } from './dto/run-query.dto';
 import type { RunListResponse, RunResponse, StepPageResponse, StepResponse } from './dto/run-response.dto';
 import { buildResults, type ResultsTable } from './results';
+import { buildTrials, type TrialsTable } from './trials';
 import { toRunResponse, toRunSummary, toStepResponse, type PhaseRow, type StepRow } from './run-mapping';
 
 @Injectable()
@@ -31,7 +33,7 @@ export class RunsService {
       orderBy: { createdAt: 'desc', id: 'desc' },
       limit: q.perPage,
       offset: (q.page - 1) * q.perPage,
-      exclude: ['workflowSnapshot', 'checkpoint', 'parameters'],
+      exclude: ['workflowSnapshot', 'checkpoint', 'parameters', 'optimizer'],
     });
     const online = await this.decks.presence(runs.map((r) => r.deck));
     return { items: runs.map((r) => toRunSummary(r, online.get(r.deck) ?? false)), total };
@@ -67,6 +69,16 @@ export class RunsService {
     const phases = await this.phaseRows(id);
     const parameterNames = [...new Set((run.parameters ?? []).flatMap((row) => Object.keys(row)))];
     return buildResults(phases, parameterNames);
+  }
+
+  /** An optimizer run's trials in trial order, with the best trial (one objective) or the Pareto front (several). */
+  async trials(id: string, deckScope?: string): Promise<TrialsTable> {
+    const run = await this.find(id, deckScope);
+    const plan = run.optimizer as { config?: { objectives?: ObjectiveSpec[] } } | null;
+    if (run.mode !== 'optimizer' || !plan?.config?.objectives) {
+      throw new DomainError(HttpStatus.NOT_FOUND, `run ${id} is a ${run.mode} run: only optimizer runs have trials`);
+    }
+    return buildTrials(await this.phaseRows(id, { phase: 'main' }), plan.config.objectives);
   }
 
   /** Every step row of a run, oldest first, for steps.csv. */

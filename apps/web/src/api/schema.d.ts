@@ -744,6 +744,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/runs/{id}/trials": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An optimizer run's trials: parameters, outputs, who suggested them, acquisition, fit time, best so far; the best trial or the Pareto front */
+        get: operations["Runs_trials"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/runs/{id}/results.csv": {
         parameters: {
             query?: never;
@@ -1391,6 +1408,65 @@ export interface components {
             metadata?: {
                 [key: string]: unknown;
             };
+            /** @description An optimizer campaign (run mode optimizer): each trial runs the script phase with the parameters the optimizer suggests; prep runs once before, cleanup once after. Every problem is answered as a 400 by field path (optimizer.objectives[0].output, ...). */
+            optimizer?: {
+                objectives?: {
+                    /** @description an output the script phase saves */
+                    output: string;
+                    /** @enum {string} */
+                    direction: "min" | "max";
+                    /** @description the campaign stops once every objective reaches its threshold */
+                    threshold?: number;
+                }[];
+                /** @description every run parameter of the workflow: a range, choices or a fixed value */
+                parameters?: {
+                    [key: string]: {
+                        min: number;
+                        max: number;
+                        /** @description a grid from min */
+                        step?: number;
+                        /** @description log scale (min > 0) */
+                        log?: boolean;
+                    } | {
+                        choices: (number | string | boolean)[];
+                    } | {
+                        value: number | string | boolean;
+                    };
+                };
+                /** @description linear inequalities over range parameters, such as "x1 + x2 <= 10" */
+                constraints?: string[];
+                /** @description total trials, initial design included */
+                budget?: number;
+                /** @description Sobol points before the model (default max(5, 2 per tunable parameter), at most budget / 5) */
+                initial?: number;
+                /**
+                 * @description trials per iteration
+                 * @default 1
+                 */
+                batchSize: number;
+                /** @description default: drawn at submission and kept with the run */
+                seed?: number;
+                /** @description stop after `patience` trials without an improvement of `minImprovement` in the first objective */
+                earlyStop?: {
+                    patience: number;
+                    minImprovement: number;
+                };
+                /** @description trials of earlier runs (ids) or of CSV files under config_csv/ that seed the model */
+                seedFrom?: (string | {
+                    csv: string;
+                })[];
+                /**
+                 * @description sobol and random skip the model (baselines)
+                 * @default gp-logei
+                 * @enum {string}
+                 */
+                algorithm: "gp-logei" | "sobol" | "random";
+                /**
+                 * @description 'deterministic' for simulations (noise fixed at 1e-6)
+                 * @enum {string}
+                 */
+                noise?: "learned" | "deterministic";
+            };
         };
         SubmitRunResponse: {
             id: string;
@@ -1438,7 +1514,7 @@ export interface components {
         WaitingResponse: {
             promptId: string;
             /** @enum {string} */
-            kind: "error" | "pause" | "input" | "interrupted";
+            kind: "error" | "pause" | "input" | "interrupted" | "optimizer";
             message: string;
             inputType?: string;
             choices?: unknown[];
@@ -1551,6 +1627,51 @@ export interface components {
             rows: {
                 [key: string]: unknown;
             }[];
+        };
+        TrialResponse: {
+            /** @description 1-based, in trial order (the results table's sample) */
+            index: number;
+            /** @description The iteration (batch) it ran in */
+            iteration: number;
+            /**
+             * @description failed: an objective is missing or not a number (never fed to the model)
+             * @enum {string}
+             */
+            status: "running" | "completed" | "failed";
+            parameters: {
+                [key: string]: unknown;
+            };
+            /** @description The sample's saved outputs and variables */
+            outputs: {
+                [key: string]: unknown;
+            };
+            /** @enum {string|null} */
+            suggestedBy: "initial" | "model" | "seeded" | "operator" | null;
+            /** @description LogEI of the point under the model; null for design points */
+            acquisition: number | null;
+            /** @description The suggestion's model fit and search time (ms, shared by a batch) */
+            fitMs: number | null;
+            /** @description Why a model slot fell back to a design point */
+            note?: string;
+            /** @description Best value of the first objective so far */
+            bestSoFar: number | null;
+        };
+        BestTrialResponse: {
+            index: number;
+            parameters: {
+                [key: string]: unknown;
+            };
+            outputs: {
+                [key: string]: unknown;
+            };
+        };
+        TrialsResponse: {
+            /** @description In trial order */
+            items: components["schemas"]["TrialResponse"][];
+            /** @description The best completed trial for the first objective */
+            best: components["schemas"]["BestTrialResponse"] | null;
+            /** @description Several objectives: the indexes of the non-dominated completed trials */
+            pareto?: number[];
         };
         QueueRunningResponse: {
             id: string;
@@ -3538,6 +3659,41 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ResultsResponse"];
+                };
+            };
+            /** @description No valid token, session cookie or API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Needs role viewer or higher (API keys: and their deck) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    Runs_trials: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TrialsResponse"];
                 };
             };
             /** @description No valid token, session cookie or API key */

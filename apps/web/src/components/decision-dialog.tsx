@@ -34,6 +34,16 @@ export function DecisionButtons({ waiting, handlers }: { waiting: Waiting; handl
             </Button>
           </>
         )}
+        {kind === 'optimizer' && (
+          <>
+            <Button onClick={handlers.retry} disabled={handlers.busy} data-autofocus>
+              Ask the optimizer again
+            </Button>
+            <Button variant="default" onClick={handlers.skip} disabled={handlers.busy}>
+              Use the next design point
+            </Button>
+          </>
+        )}
         {kind === 'pause' && (
           <Button onClick={handlers.resume} disabled={handlers.busy} data-autofocus>
             Resume

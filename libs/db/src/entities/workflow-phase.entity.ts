@@ -8,7 +8,7 @@ import { WorkflowStep } from './workflow-step.entity';
 @Index({ properties: ['run', 'name', 'repeatIndex'] })
 export class WorkflowPhase {
   /** Columns with defaults, optional in `em.create`. */
-  [OptionalProps]?: 'repeatIndex' | 'parameters' | 'outputs' | 'startedAt' | 'endedAt';
+  [OptionalProps]?: 'repeatIndex' | 'parameters' | 'meta' | 'outputs' | 'startedAt' | 'endedAt';
 
   @PrimaryKey({ type: 'bigint', autoincrement: true })
   id!: string;
@@ -26,6 +26,10 @@ export class WorkflowPhase {
   /** The parameter rows of this phase's samples; null in repeat mode. */
   @Property({ type: 'json', nullable: true })
   parameters: ParameterRow[] | null = null;
+
+  /** Optimizer runs: per sample, what the optimizer said about its row (suggestedBy, acquisition, fitMs, note). */
+  @Property({ type: 'json', nullable: true })
+  meta: JsonObject[] | null = null;
 
   /** Per-sample context after the phase: parameters, variables and saved outputs. */
   @Property({ type: 'json', nullable: true })

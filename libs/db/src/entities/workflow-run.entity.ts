@@ -10,7 +10,7 @@ import { WorkflowPhase } from './workflow-phase.entity';
 @Index({ properties: ['deck', 'status'] })
 export class WorkflowRun {
   /** Columns with defaults, optional in `em.create`. */
-  [OptionalProps]?: 'id' | 'number' | 'workflowName' | 'mode' | 'status' | 'waiting' | 'error' | 'repeat' | 'parameters' | 'batchSize' | 'onError' | 'position' | 'checkpoint' | 'lastSeq' | 'dispatchedAt' | 'progress' | 'startedBy' | 'startedByKind' | 'externalId' | 'metadata' | 'notify' | 'idempotencyKey' | 'createdAt' | 'startedAt' | 'endedAt';
+  [OptionalProps]?: 'id' | 'number' | 'workflowName' | 'mode' | 'status' | 'waiting' | 'error' | 'repeat' | 'parameters' | 'optimizer' | 'batchSize' | 'onError' | 'position' | 'checkpoint' | 'lastSeq' | 'dispatchedAt' | 'progress' | 'startedBy' | 'startedByKind' | 'externalId' | 'metadata' | 'notify' | 'idempotencyKey' | 'createdAt' | 'startedAt' | 'endedAt';
 
   @PrimaryKey({ type: 'uuid' })
   id: string = randomUUID();
@@ -54,6 +54,10 @@ export class WorkflowRun {
 
   @Property({ type: 'json', nullable: true })
   parameters: ParameterRow[] | null = null;
+
+  /** Mode `optimizer`: the checked campaign (config, budget, seed, early stop, resolved seed trials). */
+  @Property({ type: 'json', nullable: true })
+  optimizer: JsonObject | null = null;
 
   @Property({ type: 'integer' })
   batchSize = 1;

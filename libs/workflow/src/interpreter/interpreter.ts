@@ -347,7 +347,7 @@ export class WorkflowInterpreter implements Engine {
         s.sourceFallback = true;
         return this.log('warn', 'Using the fallback rows (error policy: skip)');
       }
-      return this.hold({ kind: 'source', prompt: this.prompt('error', `${message}. Retry asks again, skip uses the fallback, stop ends the run.`), maxIterations: false });
+      return this.hold({ kind: 'source', prompt: this.prompt('optimizer', `${message}. Retry asks again, skip uses the fallback (the next design point), stop ends the run.`), maxIterations: false });
     }
     if (!next || next.rows.length === 0) {
       s.stage = 'cleanup';

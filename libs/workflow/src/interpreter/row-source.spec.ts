@@ -78,7 +78,7 @@ describe('row-source runs (optimizer campaigns)', () => {
         run.retry(p.promptId);
       },
     });
-    expect(prompts).toEqual(['error: No rows for iteration 2: the model could not be fitted. Retry asks again, skip uses the fallback, stop ends the run.']);
+    expect(prompts).toEqual(['optimizer: No rows for iteration 2: the model could not be fitted. Retry asks again, skip uses the fallback (the next design point), stop ends the run.']);
     expect(retried.calls.filter((c) => c.action === 'measure').map((c) => c.args.x)).toEqual([1, 2, 3]);
 
     failures = 1;

@@ -72,7 +72,7 @@ export class RunControlsService implements OnModuleInit, OnApplicationShutdown {
     const active = await this.em.find(
       WorkflowRun,
       { status: { $in: DECK_HOLDING_RUN_STATUSES }, ...(deckScope ? { deck: deckScope } : {}) },
-      { orderBy: { createdAt: 'asc' }, exclude: ['workflowSnapshot', 'checkpoint', 'parameters'] },
+      { orderBy: { createdAt: 'asc' }, exclude: ['workflowSnapshot', 'checkpoint', 'parameters', 'optimizer'] },
     );
     const online = await this.decks.presence(active.map((r) => r.deck));
     const runs = active.filter((r) => r.status === 'waiting' || !online.get(r.deck));

@@ -5,6 +5,7 @@ import { Deck, WorkflowRun } from '@ivoryos/db';
 import { DeckRegistryService } from '../../decks/deck-registry.service';
 import { RunHandoverProducer } from '../../transport/run-handover.producer';
 import { RunUpdates } from '../ingest/run-updates';
+import { optimizerJob, type OptimizerRunPlan } from '../submit/optimizer-run-plan';
 
 /** How often queued runs are looked for: covers triggers lost to a crash and hand-overs lost in a Redis wipe. */
 const SWEEP_MS = 5000;
@@ -115,6 +116,7 @@ export class RunDispatcher implements OnModuleInit, OnApplicationShutdown {
       runId: run.id, deck: run.deck, name: run.name, workflow: run.workflowSnapshot, mode: run.mode, repeat: run.repeat,
       parameters: run.parameters, batchSize: run.batchSize, onError: run.onError, schemaHash: null, submittedBy: run.startedBy ?? '',
       resume: run.lastSeq > 0 && run.checkpoint ? { checkpoint: run.checkpoint, lastSeq: run.lastSeq } : null,
+      optimizer: run.mode === 'optimizer' && run.optimizer ? optimizerJob(run.optimizer as unknown as OptimizerRunPlan) : null,
     };
     await this.handovers.handOver(job);
   }

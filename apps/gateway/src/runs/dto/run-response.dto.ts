@@ -82,3 +82,28 @@ export class ResultsResponse {
   @ApiProperty({ type: [String] }) columns!: string[];
   @ApiProperty({ type: 'array', items: { type: 'object', additionalProperties: true } }) rows!: Record<string, unknown>[];
 }
+
+export class TrialResponse {
+  @ApiProperty({ description: '1-based, in trial order (the results table\'s sample)' }) index!: number;
+  @ApiProperty({ description: 'The iteration (batch) it ran in' }) iteration!: number;
+  @ApiProperty({ enum: ['running', 'completed', 'failed'], description: 'failed: an objective is missing or not a number (never fed to the model)' }) status!: string;
+  @ApiProperty({ type: 'object', additionalProperties: true }) parameters!: Record<string, unknown>;
+  @ApiProperty({ type: 'object', additionalProperties: true, description: "The sample's saved outputs and variables" }) outputs!: Record<string, unknown>;
+  @ApiProperty({ enum: ['initial', 'model', 'seeded', 'operator'], nullable: true }) suggestedBy!: string | null;
+  @ApiProperty({ nullable: true, type: Number, description: 'LogEI of the point under the model; null for design points' }) acquisition!: number | null;
+  @ApiProperty({ nullable: true, type: Number, description: "The suggestion's model fit and search time (ms, shared by a batch)" }) fitMs!: number | null;
+  @ApiPropertyOptional({ description: 'Why a model slot fell back to a design point' }) note?: string;
+  @ApiProperty({ nullable: true, type: Number, description: 'Best value of the first objective so far' }) bestSoFar!: number | null;
+}
+
+export class BestTrialResponse {
+  @ApiProperty() index!: number;
+  @ApiProperty({ type: 'object', additionalProperties: true }) parameters!: Record<string, unknown>;
+  @ApiProperty({ type: 'object', additionalProperties: true }) outputs!: Record<string, unknown>;
+}
+
+export class TrialsResponse {
+  @ApiProperty({ type: [TrialResponse], description: 'In trial order' }) items!: TrialResponse[];
+  @ApiProperty({ type: BestTrialResponse, nullable: true, description: 'The best completed trial for the first objective' }) best!: BestTrialResponse | null;
+  @ApiPropertyOptional({ type: [Number], description: 'Several objectives: the indexes of the non-dominated completed trials' }) pareto?: number[];
+}

@@ -78,7 +78,7 @@ export async function applyEvent(em: EntityManager, cursor: RunCursor, env: Even
       }
       break;
     case 'phase.started':
-      cursor.phase = em.create(WorkflowPhase, { run, name: e.phase, repeatIndex: e.repeatIndex, parameters: e.parameters, startedAt: at });
+      cursor.phase = em.create(WorkflowPhase, { run, name: e.phase, repeatIndex: e.repeatIndex, parameters: e.parameters, meta: e.meta ?? null, startedAt: at });
       break;
     case 'phase.finished': {
       const phase = await phaseFor(em, cursor, e.phase, e.repeatIndex, at);

@@ -38,7 +38,7 @@ export class RunEventIngestor {
       // Without the large JSON columns events never read (the snapshot holds the whole workflow): every batch
       // would parse them, and the flush would compare them to find what changed. A checkpoint is still written.
       const runs = (runIds.length
-        ? await em.find(WorkflowRun, { id: { $in: runIds } }, { lockMode: LockMode.PESSIMISTIC_WRITE, exclude: ['workflowSnapshot', 'parameters', 'checkpoint'] })
+        ? await em.find(WorkflowRun, { id: { $in: runIds } }, { lockMode: LockMode.PESSIMISTIC_WRITE, exclude: ['workflowSnapshot', 'parameters', 'checkpoint', 'optimizer'] })
         : []) as unknown as WorkflowRun[];
       const byId = new Map(runs.map((r) => [r.id, r]));
       for (const env of envelopes) {

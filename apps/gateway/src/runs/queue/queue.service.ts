@@ -73,6 +73,6 @@ export class QueueService {
   }
 
   private waitingRuns(em: EntityManager, deck: string) {
-    return em.find(WorkflowRun, { deck, status: 'queued', dispatchedAt: null }, { orderBy: { position: 'asc', createdAt: 'asc' }, exclude: ['workflowSnapshot', 'checkpoint', 'parameters'] });
+    return em.find(WorkflowRun, { deck, status: 'queued', dispatchedAt: null }, { orderBy: { position: 'asc', createdAt: 'asc' }, exclude: ['workflowSnapshot', 'checkpoint', 'parameters', 'optimizer'] });
   }
 }

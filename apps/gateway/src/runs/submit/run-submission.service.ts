@@ -1,10 +1,11 @@
 import { EntityManager } from '@mikro-orm/postgresql';
+import { randomInt } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type {
-  Choice, DeckSchema, FieldError, ParameterRow, TypeDescriptor, WorkflowAction, WorkflowDocument,
+  Choice, DeckSchema, FieldError, JsonObject, ParameterRow, TypeDescriptor, WorkflowAction, WorkflowDocument,
 } from '@ivoryos/contracts';
 import { Workflow, WorkflowRun } from '@ivoryos/db';
-import { convertParameterRows, parseConfigCsv, validateWorkflow, type ParameterInfo } from '@ivoryos/workflow';
+import { convertParameterRows, parseConfigCsv, validateWorkflow, type ParameterInfo, type ValidationResult } from '@ivoryos/workflow';
 import { AccessDenied } from '../../auth/auth-errors';
 import type { AuthActor } from '../../common/actor';
 import { BadInput, Conflict, NotFound } from '../../common/domain-errors';
@@ -14,11 +15,15 @@ import { toDocument } from '../../workflows/workflow-document';
 import { workflowAccess } from '../../workflows/workflow-scope';
 import { RunDispatcher } from '../dispatch/run-dispatcher';
 import { checkWebhookTarget, parseWebhookAllowList, type WebhookAllowEntry } from '../notify/webhook-allow';
+import { checkOptimizerRequest } from './optimizer-request';
+import { resolveSeeds } from './optimizer-seeds';
 import type { SubmitRunDto, SubmitRunResponse } from './submit-run.dto';
+import type { OptimizerRunPlan } from './optimizer-run-plan';
 
 @Injectable()
 export class RunSubmissionService {
   private readonly webhookAllow: WebhookAllowEntry[];
+  private readonly dataDir: string;
 
   constructor(
     private readonly em: EntityManager,
@@ -27,6 +32,7 @@ export class RunSubmissionService {
     @Inject(GATEWAY_CONFIG) config: GatewayConfig,
   ) {
     this.webhookAllow = parseWebhookAllowList(config.env.IVORYOS_WEBHOOK_ALLOW);
+    this.dataDir = config.dataDir;
   }
 
   /**
@@ -73,13 +79,17 @@ export class RunSubmissionService {
       }));
       throw new BadInput(`Workflow '${doc.name}' cannot run on deck '${deckName}': ${errors.length} problem(s), first: ${errors[0].message}`, errors);
     }
-    const rows = this.rows(dto, csv, validation.parameters, deck.schema);
+    const optimizer = dto.optimizer !== undefined ? await this.optimizerPlan(dto, csv, validation, deck.schema, actor) : null;
+    const rows = optimizer ? null : this.rows(dto, csv, validation.parameters, deck.schema);
     const position = ((await this.em.getConnection().execute<{ max: number | null }[]>(
       'select max(position) as max from workflow_run where deck = ? and status = ?', [deckName, 'queued'],
     ))[0]?.max ?? 0) + 1;
     const run = this.em.create(WorkflowRun, {
       name: dto.name ?? doc.name, deck: deckName, workflowName, workflowSnapshot: snapshot,
-      mode: rows ? 'parameters' : 'repeat', repeat: dto.repeat ?? 1, parameters: rows, batchSize: dto.batchSize ?? 1,
+      mode: optimizer ? 'optimizer' : rows ? 'parameters' : 'repeat', parameters: rows,
+      // an optimizer run's iterations: at most budget / batch size (it may stop earlier)
+      repeat: optimizer ? Math.ceil(optimizer.budget / optimizer.batchSize) : dto.repeat ?? 1,
+      batchSize: optimizer?.batchSize ?? dto.batchSize ?? 1, optimizer: optimizer as unknown as JsonObject | null,
       onError: dto.onError ?? 'wait', notify: dto.notify ?? null, externalId: dto.externalId ?? null, metadata: dto.metadata ?? null,
       startedBy: actor.name, startedByKind: actor.kind === 'key' ? 'key' : 'user', idempotencyKey, position,
     });
@@ -100,6 +110,35 @@ export class RunSubmissionService {
       return check.ok ? [] : [{ path: `notify[${i}]`, message: check.reason }];
     });
     if (errors.length) throw new BadInput(`Webhook target not allowed: ${errors[0].path} ${errors[0].message}`, errors);
+  }
+
+  /**
+   * An optimizer run's campaign: the `optimizer` object checked against the workflow (every problem by
+   * field path), its seed fixed now (drawn when not given, so the campaign can be replayed) and its
+   * `seedFrom` resolved into trials.
+   */
+  private async optimizerPlan(
+    dto: Omit<SubmitRunDto, 'workflow'>, csv: string | undefined, validation: ValidationResult, schema: DeckSchema, actor: AuthActor,
+  ): Promise<OptimizerRunPlan> {
+    const errors: FieldError[] = [];
+    if (csv !== undefined) errors.push({ path: 'file', message: 'an optimizer run chooses its own parameters; send no CSV file' });
+    if (dto.parameters !== undefined) errors.push({ path: 'parameters', message: 'an optimizer run chooses its own parameters; leave parameters out' });
+    if (dto.repeat !== undefined) errors.push({ path: 'repeat', message: 'an optimizer run is sized by optimizer.budget; leave repeat out' });
+    if (dto.batchSize !== undefined) errors.push({ path: 'batchSize', message: 'give the trials per iteration as optimizer.batchSize' });
+    const { plan, errors: planErrors } = checkOptimizerRequest(dto.optimizer, {
+      parameters: validation.parameters, outputs: validation.outputs, choicesOf: (type) => choicesFor(type, schema),
+    }, randomInt(0, 2 ** 31 - 1));
+    errors.push(...planErrors);
+    let seeded: OptimizerRunPlan['seeded'] = [];
+    if (plan && plan.seedFrom.length > 0) {
+      const resolved = await resolveSeeds(this.em, plan, {
+        parameters: validation.parameters, outputs: plan.config.objectives.map((o) => o.output),
+      }, this.dataDir, actor.deck);
+      errors.push(...resolved.errors);
+      seeded = resolved.seeded;
+    }
+    if (errors.length || !plan) throw new BadInput(`The optimizer campaign is not valid: ${errors[0].path} ${errors[0].message}`, errors);
+    return { ...plan, seeded };
   }
 
   private rows(dto: Omit<SubmitRunDto, 'workflow'>, csv: string | undefined, params: ParameterInfo[], schema: DeckSchema): ParameterRow[] | null {

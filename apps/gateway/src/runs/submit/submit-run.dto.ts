@@ -5,6 +5,7 @@ import {
 } from 'class-validator';
 import { DECK_NAME_PATTERN, ERROR_POLICIES, type ErrorPolicy, type JsonObject } from '@ivoryos/contracts';
 import { IsPlainObject } from '../../common/validators';
+import { OPTIMIZER_REQUEST_SCHEMA } from './optimizer-request.schema';
 
 /** Multipart form fields arrive as text; JSON bodies keep their types. */
 const int = ({ value }: { value: unknown }) => (typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value);
@@ -84,6 +85,16 @@ export class SubmitRunDto {
   @Transform(json)
   @IsPlainObject()
   metadata?: JsonObject;
+
+  @ApiPropertyOptional({
+    ...OPTIMIZER_REQUEST_SCHEMA,
+    description: 'An optimizer campaign (run mode optimizer): each trial runs the script phase with the parameters the optimizer suggests; '
+      + 'prep runs once before, cleanup once after. Every problem is answered as a 400 by field path (optimizer.objectives[0].output, ...).',
+  })
+  @IsOptional()
+  @Transform(json)
+  @IsPlainObject()
+  optimizer?: JsonObject;
 }
 
 export class SubmitRunResponse {
