@@ -36,6 +36,11 @@ const started = (container: string) => sh([...podman, 'inspect', container, '--f
 void new Scenario('containers: two gateways behind haproxy, both demo decks, one gateway killed during a run', 420_000).run(async (s) => {
   const admin = await waitFor('the gateways to answer through the proxy', () => Api.login(base, env('IVORYOS_ADMIN_PASSWORD')).catch(() => undefined), 120_000, 1000);
   s.check(`signed in as admin through the proxy (${s.elapsed()})`, true);
+  const live = await admin.get('/api/health/live');
+  s.check('GET /api/health/live (the pods\' liveness probe) answers 200', live.status === 200, `${live.status}`);
+  // What each gateway pod's init container runs: returns at once when no migration is pending.
+  const waited = sh([...podman, 'exec', victim, 'node', 'dist/libs/db/src/cli/migrate.js', 'wait', '30']);
+  s.check('migrate.js wait (the pods\' init container) returns in a gateway container', true, waited);
   const page = await fetch(`${base}/`);
   s.check('the web UI is in the image (GET / is HTML)', page.status === 200 && /<html/i.test(await page.text()), `${page.status}`);
 

@@ -156,6 +156,8 @@ export function checkCommands(workloads: Workload[], root: string, dockerfile: D
       if (!existsSync(join(root, source))) problems.push(`${w.where}: ${arg} needs ${source}, which does not exist`);
       const top = arg.split('/')[0];
       if (!dockerfile.runtimeCopies.includes(top)) problems.push(`${w.where}: ${top}/ is not copied into the runtime image`);
+      // Only the agent-python variant has an interpreter for the bridge.
+      if (arg.endsWith('.py') && !w.image?.endsWith('-python')) problems.push(`${w.where}: the Python deck ${arg} needs the -python image, not ${w.image ?? '(none)'}`);
     }
   }
   return problems;
@@ -163,7 +165,7 @@ export function checkCommands(workloads: Workload[], root: string, dockerfile: D
 
 /** IVORYOS_DECK_NAME, else the deck file's stem, as the agent decides. */
 function deckOf(w: Workload): string {
-  const deckFile = w.command.find((a) => /\.(ts|js)$/.test(a) && !a.startsWith('dist/')) ?? '?';
+  const deckFile = w.command.find((a) => /\.(ts|js|py)$/.test(a) && !a.startsWith('dist/')) ?? '?';
   return w.env.get('IVORYOS_DECK_NAME')?.value || basename(deckFile).replace(/\.\w+$/, '');
 }
 
