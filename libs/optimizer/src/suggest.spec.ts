@@ -63,13 +63,13 @@ describe('suggest', () => {
     expect(resumed.map((t) => t.parameters)).toEqual(whole.map((t) => t.parameters));
   });
 
-  it('smoke: three seeds of Branin, 5 + 25 trials, each end within 0.45 of the 0.3979 optimum range', () => {
-    for (const seed of [0, 1, 2]) {
-      const trials = campaign(BRANIN, seed, 30, braninOf);
-      const best = Math.min(...trials.map((t) => t.outputs!.y as number));
-      expect(best).toBeLessThan(0.45);
-      expect(best).toBeGreaterThanOrEqual(0.397887);
-    }
+  // quality over 10 seeds is bench/optimizer.ts's (docs/benchmarks.md); this only shows the model steers
+  it('smoke: Branin, 5 Sobol + 15 model trials, the model finds what the design missed', () => {
+    const trials = campaign(BRANIN, 3, 20, braninOf);
+    const best = (ts: TrialRecord[]) => Math.min(...ts.map((t) => t.outputs!.y as number));
+    expect(best(trials)).toBeLessThan(0.45);
+    expect(best(trials)).toBeGreaterThanOrEqual(0.397887);
+    expect(best(trials.slice(0, 5))).toBeGreaterThan(1);
   });
 
   it('maximises when asked', () => {
