@@ -39,7 +39,7 @@ async function campaign(stack: Stack, seed: number) {
   }
   if (run.status !== 'completed') throw new Error(`run ${id} ended ${run.status}`);
   const trials = await stack.api.expect<Trials>(200, 'GET', `/api/runs/${id}/trials`);
-  const wall = Date.parse(run.endedAt!) - Date.parse(run.startedAt!);
+  const wall = Date.parse(run.endedAt ?? '') - Date.parse(run.startedAt ?? '');
   const calls = run.phases.flatMap((p) => p.steps).filter((s) => s.methodName === 'branin');
   const driver = calls.reduce((t, s) => t + Date.parse(s.endedAt) - Date.parse(s.startedAt), 0);
   const fit = trials.items.reduce((t, i) => t + (i.fitMs ?? 0), 0);
@@ -54,7 +54,7 @@ async function main(): Promise<void> {
     const action = { id: 1, uuid: 101, instrument: 'deck.bench_functions', action: 'branin', args: { x1: '#x1', x2: '#x2' }, arg_types: { x1: 'float', x2: 'float' }, return: 'y' };
     await stack.api.expect(201, 'POST', '/api/workflows', { name: 'branin', deck: stack.deck, script_dict: { prep: [], script: [action], cleanup: [] } });
     await campaign(stack, 0); // warm-up (worker thread, JIT)
-    const rows = [];
+    const rows: Array<Awaited<ReturnType<typeof campaign>>> = [];
     for (const seed of SEEDS) {
       const loadBefore = load().split(' ')[0];
       const r = await campaign(stack, seed);
