@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# `npm run test:containers`: builds the images on local Debian bases and runs docker-compose.yml
-# under podman-compose (PostgreSQL, Redis, migrations, two gateway replicas behind haproxy, the
-# demo agent), then smoke.ts: sign in, run a workflow, kill a gateway container mid-run, check
-# the records. Everything it starts is removed at the end (KEEP=1 keeps the stack for a look).
-# Never part of `npm test`: it needs podman, root and several minutes.
+# `npm run test:containers`: builds the images on local Debian bases (reused when up to date) and
+# runs docker-compose.yml under podman-compose (PostgreSQL, Redis, migrations, two gateway replicas
+# behind haproxy, an agent per demo deck), then smoke.ts through the proxy on 127.0.0.1: decks
+# online, direct calls, a run with a gateway container killed mid-run, a Python deck run. Everything
+# it starts is removed at the end (KEEP=1 keeps the stack for a look; the next run removes it).
+# Never part of `npm test`: it needs podman, root and a few minutes (docs/operations.md, "Containers").
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 # shellcheck source=tools/containers/common.sh
@@ -30,7 +31,7 @@ compose="podman-compose --podman-path podman -p $project -f docker-compose.yml -
 
 cleanup() {
   code=$?
-  if [ "${KEEP:-0}" = 1 ]; then echo "KEEP=1: stack left running ($compose)"; exit $code; fi
+  if [ "${KEEP:-0}" = 1 ]; then echo "KEEP=1: stack left running (podman ps; the next run removes it)"; exit $code; fi
   if [ $code -ne 0 ]; then
     for c in $($PODMAN ps -a --filter "label=io.podman.compose.project=$project" --format '{{.Names}}'); do
       echo "┆ last lines of $c:"; $PODMAN logs --tail 15 "$c" 2>&1 | sed 's/^/┆   /'
