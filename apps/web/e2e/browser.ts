@@ -79,6 +79,12 @@ export async function auditPage(page: Page, name: string): Promise<string[]> {
     await page.emulateMedia({ colorScheme: scheme });
     // A function, not a string: the page's CSP forbids eval, which a polled string predicate needs.
     await page.waitForFunction((s) => (globalThis as unknown as { document: { documentElement: { getAttribute(name: string): string | null } } }).document.documentElement.getAttribute('data-mantine-color-scheme') === s, scheme);
+    // Toasts and dialogs fade in and out: mid-fade their text has a fraction of its contrast, so axe
+    // and the screenshot wait for finite animations and transitions to end (spinners loop: not those).
+    await page.evaluate(async () => {
+      const doc = (globalThis as unknown as { document: { getAnimations(): { finished: Promise<unknown>; effect: { getTiming(): { iterations?: number } } | null }[] } }).document;
+      await Promise.all(doc.getAnimations().filter((a) => a.effect?.getTiming().iterations !== Infinity).map((a) => a.finished.catch(() => undefined)));
+    });
     await page.screenshot({ path: join(SCREENSHOTS, `${name}-${scheme}.png`), fullPage: true });
     for (const v of await seriousA11yViolations(page)) {
       problems.push(`${name} (${scheme}): ${v.id} [${v.impact}] ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(' | ')}`);

@@ -158,7 +158,15 @@ describe('the web UI in Chromium against the real gateway, database, Redis and d
     expect(record.body.status).toBe('completed');
     const attempts = record.body.phases.flatMap((p) => p.steps).filter((s) => s.methodName === 'fail_once');
     expect(attempts.map((s) => [s.attempt, s.status])).toEqual([[1, 'failed'], [2, 'completed'], [1, 'completed'], [1, 'completed']]);
+    // The steps, grouped by iteration in one table: the failed first attempt and its retry.
+    await page.getByRole('table', { name: 'Steps' }).getByText('attempt 2').waitFor({ timeout: UI_WAIT });
+    await page.getByRole('table', { name: 'Steps' }).getByText('Script · iteration 3').waitFor({ timeout: UI_WAIT });
     problems.push(...(await auditPage(page, 'run-steps')));
+
+    await page.getByRole('tab', { name: 'Timeline' }).click();
+    await page.getByRole('img', { name: /^Timeline of 7 steps/ }).waitFor({ timeout: UI_WAIT });
+    await page.getByText(/^Most time: /).waitFor();
+    problems.push(...(await auditPage(page, 'run-timeline')));
 
     await page.getByRole('tab', { name: 'Log' }).click();
     await page.waitForURL(/tab=log/);
@@ -361,6 +369,7 @@ describe('the web UI in Chromium against the real gateway, database, Redis and d
     await page.getByRole('banner').getByRole('button', { name: /^Attention/ }).click();
     await page.getByRole('dialog').getByRole('link', { name: /attention page/ }).click();
     await heading(page).filter({ hasText: 'Needs attention' }).waitFor({ timeout: UI_WAIT });
+    await page.getByRole('dialog').waitFor({ state: 'detached', timeout: UI_WAIT }); // the drawer, closing
     for (const [id, name] of [[second, 'vial B'], [first, 'vial A (repeat)']]) {
       const card = page.getByRole('region', { name: `Operator action required: ${name}` });
       await card.getByText('Put the vial in the holder').waitFor({ timeout: UI_WAIT });

@@ -1,53 +1,117 @@
-import { Code, Table, Text, Title } from '@mantine/core';
+import { Box, Code, Text } from '@mantine/core';
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { useEffect, useMemo, useRef } from 'react';
 import type { Schemas } from '../api/client';
 import { durationBetween, formatValue } from '../lib/format';
 import { StatusBadge } from './status-badge';
 
-const PHASE_NAMES: Record<string, string> = { prep: 'Prep', main: 'Script', cleanup: 'Cleanup' };
+type Run = Schemas['RunResponse'];
+type Step = Schemas['StepResponse'];
+type Line = { kind: 'group'; label: string } | { kind: 'step'; step: Step };
 
-/** Steps grouped by phase and iteration, in the order they ran. */
-export function RunSteps({ run }: { run: Schemas['RunResponse'] }) {
-  if (run.phases.length === 0) return <Text>No step has run yet.</Text>;
+const PHASE_NAMES: Record<string, string> = { prep: 'Prep', main: 'Script', cleanup: 'Cleanup' };
+const COLUMNS = '64px minmax(0, 2.2fr) 130px minmax(0, 1fr) 90px';
+const HEADERS = ['Step', 'Call', 'Status', 'Output', 'Duration'];
+/** The sticky header row above the rows, inside the same scroller. */
+const HEADER_HEIGHT = 38;
+
+/** Steps in the order they ran, a heading line before each phase and iteration. */
+export function stepLines(run: Run): Line[] {
+  return run.phases
+    .filter((phase) => phase.steps.length > 0)
+    .flatMap((phase): Line[] => [
+      { kind: 'group', label: `${PHASE_NAMES[phase.name] ?? phase.name}${phase.name === 'main' ? ` · iteration ${phase.repeatIndex}` : ''}` },
+      ...phase.steps.map((step): Line => ({ kind: 'step', step })),
+    ]);
+}
+
+const callText = (step: Step) => `${step.instrument}.${step.methodName}(${Object.entries(step.args ?? {}).map(([k, v]) => `${k}=${formatValue(v)}`).join(', ')})`;
+
+/**
+ * Steps grouped by phase and iteration, as one table whose rows are drawn only while on screen, so a
+ * 10,000-step run scrolls smoothly. While the run goes on, the newest step stays in view unless the
+ * reader scrolled in the last 5 s.
+ */
+export function RunSteps({ run, follow }: { run: Run; follow: boolean }) {
+  const lines = useMemo(() => stepLines(run), [run]);
+  const scroller = useRef<HTMLDivElement>(null);
+  const touched = useRef(0);
+  const virtual = useVirtualizer({ count: lines.length, getScrollElement: () => scroller.current, estimateSize: (i) => (lines[i].kind === 'group' ? 40 : 44), overscan: 12, scrollMargin: HEADER_HEIGHT });
+  useEffect(() => {
+    if (follow && lines.length > 0 && Date.now() - touched.current > 5_000) virtual.scrollToIndex(lines.length - 1, { align: 'end' });
+  }, [follow, lines.length, virtual]);
+  if (lines.length === 0) return <Text>No step has run yet.</Text>;
+  const userScrolled = () => {
+    touched.current = Date.now();
+  };
   return (
-    <div>
-      {run.phases.filter((phase) => phase.steps.length > 0).map((phase) => (
-        <section key={`${phase.name}-${phase.repeatIndex}`} aria-label={`${PHASE_NAMES[phase.name]} ${phase.name === 'main' ? `iteration ${phase.repeatIndex}` : ''}`}>
-          <Title order={3} size="h5" mt="sm" mb={4}>
-            {PHASE_NAMES[phase.name] ?? phase.name}
-            {phase.name === 'main' ? ` · iteration ${phase.repeatIndex}` : ''}
-          </Title>
-          <Table.ScrollContainer minWidth={700}>
-            <Table striped withTableBorder>
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th w={60}>Step</Table.Th>
-                  <Table.Th>Call</Table.Th>
-                  <Table.Th>Status</Table.Th>
-                  <Table.Th>Output</Table.Th>
-                  <Table.Th w={100}>Duration</Table.Th>
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {phase.steps.map((step) => (
-                  <Table.Tr key={step.id}>
-                    <Table.Td>{step.stepIndex}</Table.Td>
-                    <Table.Td>
-                      <Code>{`${step.instrument}.${step.methodName}(${Object.entries(step.args ?? {}).map(([k, v]) => `${k}=${formatValue(v)}`).join(', ')})`}</Code>
-                      {step.attempt > 1 && <Text span size="xs"> attempt {step.attempt}</Text>}
-                      {step.error && <Text size="xs" c="red">{step.error.split('\n')[0]}</Text>}
-                    </Table.Td>
-                    <Table.Td>
-                      <StatusBadge status={step.status} />
-                    </Table.Td>
-                    <Table.Td>{formatValue(step.output)}</Table.Td>
-                    <Table.Td>{durationBetween(step.startedAt, step.endedAt)}</Table.Td>
-                  </Table.Tr>
-                ))}
-              </Table.Tbody>
-            </Table>
-          </Table.ScrollContainer>
-        </section>
-      ))}
-    </div>
+    <Box
+      ref={scroller}
+      role="table"
+      aria-label="Steps"
+      aria-rowcount={lines.length + 1}
+      tabIndex={0}
+      onWheel={userScrolled}
+      onTouchMove={userScrolled}
+      onKeyDown={userScrolled}
+      onPointerDown={userScrolled}
+      style={{ maxHeight: '65vh', overflowY: 'auto', border: '1px solid var(--mantine-color-default-border)', borderRadius: 4 }}
+    >
+      <Box
+        role="row"
+        aria-rowindex={1}
+        style={{ display: 'grid', gridTemplateColumns: COLUMNS, position: 'sticky', top: 0, zIndex: 1, background: 'var(--mantine-color-body)', borderBottom: '1px solid var(--mantine-color-default-border)', fontWeight: 700 }}
+      >
+        {HEADERS.map((h) => (
+          <Box key={h} role="columnheader" px="sm" py={8} fz="sm" h={HEADER_HEIGHT}>
+            {h}
+          </Box>
+        ))}
+      </Box>
+      <div role="rowgroup" style={{ height: virtual.getTotalSize(), position: 'relative' }}>
+          {virtual.getVirtualItems().map((item) => {
+            const line = lines[item.index];
+            const place = { position: 'absolute' as const, top: 0, left: 0, right: 0, transform: `translateY(${item.start - HEADER_HEIGHT}px)` };
+            if (line.kind === 'group') {
+              return (
+                <Box key={item.key} ref={virtual.measureElement} data-index={item.index} role="row" aria-rowindex={item.index + 2} style={{ ...place, background: 'var(--mantine-color-default-hover)' }}>
+                  <Box role="cell" aria-colspan={5} px="sm" py={8} fw={700}>
+                    {line.label}
+                  </Box>
+                </Box>
+              );
+            }
+            const { step } = line;
+            return (
+              <Box
+                key={item.key}
+                ref={virtual.measureElement}
+                data-index={item.index}
+                role="row"
+                aria-rowindex={item.index + 2}
+                style={{ ...place, display: 'grid', gridTemplateColumns: COLUMNS, alignItems: 'center', borderTop: '1px solid var(--mantine-color-default-border)' }}
+              >
+                <Box role="cell" px="sm" py={6}>
+                  {step.stepIndex}
+                </Box>
+                <Box role="cell" px="sm" py={6} style={{ minWidth: 0 }}>
+                  <Code style={{ whiteSpace: 'pre-wrap', overflowWrap: 'anywhere' }}>{callText(step)}</Code>
+                  {step.attempt > 1 && <Text span size="xs"> attempt {step.attempt}</Text>}
+                  {step.error && <Text size="xs" c="red">{step.error.split('\n')[0]}</Text>}
+                </Box>
+                <Box role="cell" px="sm" py={6}>
+                  <StatusBadge status={step.status} />
+                </Box>
+                <Box role="cell" px="sm" py={6} style={{ overflowWrap: 'anywhere' }}>
+                  {formatValue(step.output)}
+                </Box>
+                <Box role="cell" px="sm" py={6}>
+                  {durationBetween(step.startedAt, step.endedAt)}
+                </Box>
+              </Box>
+            );
+          })}
+      </div>
+    </Box>
   );
 }

@@ -8,6 +8,7 @@ import { PageTitle } from '../../../components/page-title';
 import { RunLog } from '../../../components/run-log';
 import { RunOutputs } from '../../../components/run-outputs';
 import { RunSteps } from '../../../components/run-steps';
+import { RunTimeline } from '../../../components/run-timeline';
 import { StatusBadge } from '../../../components/status-badge';
 import { StopDialog } from '../../../components/stop-dialog';
 import { isSetAside, setAside, bringBack } from '../../../lib/decided-later';
@@ -17,7 +18,7 @@ import { useRunCommands } from '../../../lib/run-commands';
 import { runQuery, useRunStream, type Progress } from '../../../lib/run-stream';
 import { oneOf } from '../../../lib/search';
 
-const TABS = ['steps', 'log', 'outputs'] as const;
+const TABS = ['steps', 'timeline', 'log', 'outputs'] as const;
 const MODE_WORDS: Record<string, string> = { repeat: 'repeated', parameters: 'parameter table', optimizer: 'optimizer' };
 
 export const Route = createFileRoute('/_app/runs/$runId')({
@@ -159,11 +160,15 @@ function RunPage() {
       <Tabs value={tab} onChange={(t) => void navigate({ search: { tab: (t as (typeof TABS)[number]) ?? 'steps' }, replace: true })}>
         <Tabs.List>
           <Tabs.Tab value="steps">Steps</Tabs.Tab>
+          <Tabs.Tab value="timeline">Timeline</Tabs.Tab>
           <Tabs.Tab value="log">Log</Tabs.Tab>
           <Tabs.Tab value="outputs">Outputs</Tabs.Tab>
         </Tabs.List>
         <Tabs.Panel value="steps" pt="sm">
-          <RunSteps run={run} />
+          <RunSteps run={run} follow={active} />
+        </Tabs.Panel>
+        <Tabs.Panel value="timeline" pt="sm">
+          {tab === 'timeline' && <RunTimeline run={run} />}
         </Tabs.Panel>
         <Tabs.Panel value="log" pt="sm">
           {tab === 'log' && <RunLog runId={runId} version={logVersion} />}
