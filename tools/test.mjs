@@ -8,7 +8,11 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import net from 'node:net';
 
-const env = { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false' };
+// Every agent the tests and chaos scenarios start shares one schema cache, fresh for this run.
+const env = {
+  ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false',
+  IVORYOS_SCHEMA_CACHE_DIR: process.env.IVORYOS_SCHEMA_CACHE_DIR ?? mkdtempSync(join(tmpdir(), 'ivoryos-schema-cache-')),
+};
 const node = process.execPath;
 
 function run(label, args) {

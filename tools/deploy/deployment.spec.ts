@@ -48,7 +48,7 @@ const byFile = (r: Rendered) =>
  * Peak RSS measured for each long-running role by bench/memory.ts (docs/operations.md, "Sizing"):
  * a gateway serving 3 runs of 1000 steps with 10 live views each, the agent running them.
  */
-const measuredMiB = { gateway: 263, agent: 232 };
+const measuredMiB = { gateway: 268, agent: 125 };
 const routes = Object.keys((JSON.parse(read('apps/gateway/openapi.json')) as { paths: Record<string, unknown> }).paths);
 const dockerfile = parseDockerfile(read('Dockerfile'));
 

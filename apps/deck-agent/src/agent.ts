@@ -1,7 +1,7 @@
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Worker } from 'bullmq';
 import { jobNames, parseDeckCommand, type DeckSchema } from '@ivoryos/contracts';
-import { introspectDeck } from '@ivoryos/introspection';
 import { deckTokenPath, redisCredentialOptions, redisUrlFor, resolveDeckCredential } from './deck-credential';
 import { startDeckWorker } from './deck-worker';
 import { loadDeck, markAgentPresent } from './deck-loader';
@@ -24,6 +24,7 @@ import { CommandReader } from './runs/command-reader';
 import { createRunAcceptProcessor } from './runs/run-accept';
 import { RunSupervisor } from './runs/run-supervisor';
 import { handleDeckCommand } from './python/deck-commands';
+import { deckSchema } from './introspection/deck-schema';
 import { callSafeState } from './safe-state';
 import { redactUrl, resolveSettings, type AgentSettings, type SettingOverrides } from './settings';
 
@@ -59,6 +60,11 @@ export interface AgentHandle {
 /** How long a start waits for the journal's unsent run events to reach Redis before loading the deck. */
 const PENDING_BEFORE_LOAD_MS = 3000;
 
+/** Introspected schemas are kept beside the journal unless a shared folder is named. */
+function schemaCacheDir(env: AgentSettings['env']): string {
+  return env.IVORYOS_SCHEMA_CACHE_DIR ?? join(env.IVORYOS_DATA_DIR, 'cache', 'schemas');
+}
+
 /** Starts a deck agent in this process. Redis may be down: the agent connects when it can. */
 export async function startAgent(options: StartAgentOptions): Promise<AgentHandle> {
   const began = performance.now();
@@ -82,8 +88,8 @@ export async function startAgent(options: StartAgentOptions): Promise<AgentHandl
   const outbox = new Outbox(outboxConnection, deck, journal, logger);
   outbox.start();
   // What the last process journaled and never sent (a kill -9 between a step's end and its XADD) goes
-  // out before the deck loads: loading and introspecting are synchronous and can take many seconds
-  // (a busy machine, a deck that homes its hardware on import), and no timer runs meanwhile.
+  // out before the deck loads: loading is synchronous and can take many seconds (a busy machine, a
+  // deck that homes its hardware on import), and no timer runs meanwhile.
   await outbox.sendPending(PENDING_BEFORE_LOAD_MS);
 
   // A Python deck's driver output goes to this log and, during a run's step, to the run's log.
@@ -96,7 +102,9 @@ export async function startAgent(options: StartAgentOptions): Promise<AgentHandl
       ? await startPythonDeck(settings, options.python ?? {}, logger, (out) => runLog.to?.(out.level, out.logger ? `[${out.logger}] ${out.text}` : out.text))
       : null;
     exports = python ? {} : options.exports ?? loadDeck(settings.deckFile);
-    schema = python ? python.schema : introspectDeck({ deckName: deck, file: settings.deckFile, exports, log: (message) => logger.info(message) });
+    schema = python ? python.schema : await deckSchema({
+      deckName: deck, file: settings.deckFile, exports, cacheDir: schemaCacheDir(env), log: (message) => logger.info(message),
+    });
   } catch (err) {
     outbox.stop();
     journal.close();

@@ -23,6 +23,8 @@ const TEST_RUNNER_TYPES = /^(@types\/)?(jest|mocha|jasmine|vitest(\/globals)?)$/
 export interface DeckSource {
   sourceFile: SourceFile;
   checker: ts.TypeChecker;
+  /** Every file on disk the program has read so far, the tsconfig included; call after type checking. */
+  sources: () => string[];
 }
 
 /**
@@ -31,17 +33,23 @@ export interface DeckSource {
  */
 export function loadDeckSource(file: string, tsconfig?: string): DeckSource {
   const configPath = tsconfig ?? ts.findConfigFile(dirname(file), ts.sys.fileExists);
-  const options = configPath ? configOptions(configPath) : DEFAULT_OPTIONS;
+  const config = configPath ? readConfig(configPath) : { options: DEFAULT_OPTIONS, files: [] };
+  const { options } = config;
   const types = options.types?.filter((name) => !TEST_RUNNER_TYPES.test(name));
   const project = new Project({
     skipAddingFilesFromTsConfig: true,
     compilerOptions: { ...options, ...REQUIRED_OPTIONS, ...(types ? { types } : {}) },
   });
   const sourceFile = project.addSourceFileAtPath(file);
-  return { sourceFile, checker: project.getTypeChecker().compilerObject };
+  const sources = () => {
+    const read = project.getProgram().compilerObject.getSourceFiles().map((f) => f.fileName);
+    return [...new Set([...config.files, ...read])].filter((path) => ts.sys.fileExists(path));
+  };
+  return { sourceFile, checker: project.getTypeChecker().compilerObject, sources };
 }
 
-function configOptions(configPath: string): ts.CompilerOptions {
+/** The compiler options of a tsconfig, and its files: itself and every config it extends. */
+function readConfig(configPath: string): { options: ts.CompilerOptions; files: string[] } {
   const host: ts.ParseConfigFileHost = {
     ...ts.sys,
     onUnRecoverableConfigFileDiagnostic: (diagnostic) => {
@@ -50,5 +58,6 @@ function configOptions(configPath: string): ts.CompilerOptions {
   };
   const parsed = ts.getParsedCommandLineOfConfigFile(configPath, {}, host);
   if (!parsed) throw new Error(`Cannot read ${configPath}`);
-  return parsed.options;
+  const extended = (parsed.options['configFile'] as ts.TsConfigSourceFile | undefined)?.extendedSourceFiles ?? [];
+  return { options: parsed.options, files: [configPath, ...extended] };
 }

@@ -4,7 +4,7 @@ import { Node, Type, ts } from 'ts-morph';
 import { loadDeckSource } from './deck-project';
 import { jsDocDescription } from './jsdoc';
 import { runtimeOnlyActions } from './runtime-action';
-import { isInstrumentExport, runtimeMembers } from './runtime-members';
+import { describeRuntime, type RuntimeInstrument, type RuntimeShape } from './runtime-members';
 import { hashDeckSchema } from './schema-hash';
 import { sourceActions, type SourceContext } from './source-actions';
 
@@ -14,7 +14,9 @@ export interface IntrospectDeckOptions {
   /** Path of the deck module's source (.ts or .js). */
   file: string;
   /** The loaded module's exports; instances among them become instruments `deck.<name>`. */
-  exports: object;
+  exports?: object;
+  /** Instead of `exports`: the same described as plain data by `describeRuntime` (in another process). */
+  runtime?: RuntimeShape;
   /** tsconfig for path aliases and compiler options; default: the nearest tsconfig.json above `file`. */
   tsconfig?: string;
   /** Export names to leave out, like IvoryOS's `exclude_names`. */
@@ -31,34 +33,44 @@ type Skipped = NonNullable<DeckSchema['skipped']>;
  * exists on the runtime object. Nothing is called; getters are read as descriptors.
  */
 export function introspectDeck(options: IntrospectDeckOptions): DeckSchema {
+  return introspectDeckSources(options).schema;
+}
+
+/**
+ * The schema and every file the type checker read to make it (the deck, what it imports, the
+ * declaration files, the tsconfig): the same files with the same contents give the same schema.
+ */
+export function introspectDeckSources(options: IntrospectDeckOptions): { schema: DeckSchema; sources: string[] } {
   const file = resolve(options.file);
-  const { sourceFile, checker } = loadDeckSource(file, options.tsconfig);
+  const { sourceFile, checker, sources } = loadDeckSource(file, options.tsconfig);
   const exported = sourceFile.getExportedDeclarations();
   const instruments: Record<string, InstrumentSchema> = {};
   const skipped: Skipped = [];
   const log = options.log ?? (() => undefined);
+  const runtime = options.runtime ?? describeRuntime(options.exports ?? {});
 
-  for (const [name, value] of Object.entries(options.exports)) {
-    if (!isInstrumentExport(name, value) || options.exclude?.includes(name)) continue;
+  for (const [name, found] of Object.entries(runtime)) {
+    if (options.exclude?.includes(name)) continue;
     const instrument = `deck.${name}`;
     const decl = exported.get(name)?.[0];
-    const built = buildInstrument(instrument, value, decl, { deckName: options.deckName, checker }, log);
+    const built = buildInstrument(instrument, found, decl, { deckName: options.deckName, checker }, log);
     instruments[instrument] = built.schema;
     skipped.push(...built.skipped);
   }
 
   const body = { schemaVersion: 1 as const, deck: options.deckName, instruments };
-  return {
+  const schema: DeckSchema = {
     ...body,
     hash: hashDeckSchema(body),
     source: { file, language: /\.[cm]?jsx?$/.test(file) ? 'js' : 'ts' },
     skipped,
   };
+  return { schema, sources: sources() };
 }
 
 function buildInstrument(
   instrument: string,
-  value: object,
+  found: RuntimeInstrument,
   decl: Node | undefined,
   ctx: Omit<SourceContext, 'at'>,
   log: (message: string) => void,
@@ -69,7 +81,7 @@ function buildInstrument(
   const actions: Record<string, ActionSchema> = {};
   const skipped: Skipped = [];
 
-  for (const member of runtimeMembers(value)) {
+  for (const member of found.members) {
     const symbol = typed?.type.getProperty(member.name);
     const result = symbol && typed ? sourceActions(member, symbol, { ...ctx, at: typed.decl }) : { status: 'unknown' as const };
     if (result.status === 'hidden') continue;
@@ -86,7 +98,7 @@ function buildInstrument(
   }
 
   const classDecl = typed ? classDeclaration(typed.type) : undefined;
-  const className = classDecl?.name?.text ?? value.constructor.name;
+  const className = classDecl?.name?.text ?? found.className;
   const doc = classDecl ? jsDocDescription(classDecl) : undefined;
   return { schema: { name: instrument, ...(className ? { className } : {}), ...(doc ? { doc } : {}), actions }, skipped };
 }

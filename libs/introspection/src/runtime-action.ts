@@ -1,7 +1,7 @@
 import type { ActionSchema, ParamSchema, ReturnFormat } from '@ivoryos/contracts';
 import { ts } from 'ts-morph';
 import { defaultValue } from './default-value';
-import { isAsyncFunction, type RuntimeFunction, type RuntimeMember } from './runtime-members';
+import type { RuntimeMember } from './runtime-members';
 
 const UNKNOWN_RETURN: ReturnFormat = { kind: 'scalar', types: [], annotation: '' };
 
@@ -12,7 +12,7 @@ const UNKNOWN_RETURN: ReturnFormat = { kind: 'scalar', types: [], annotation: ''
  */
 export function runtimeOnlyActions(member: RuntimeMember): ActionSchema[] {
   if (member.kind === 'method') {
-    return [{ name: member.name, kind: 'method', params: runtimeParams(member.fn), async: isAsyncFunction(member.fn), returns: UNKNOWN_RETURN }];
+    return [{ name: member.name, kind: 'method', params: runtimeParams(member.text, member.arity), async: member.async, returns: UNKNOWN_RETURN }];
   }
   const actions: ActionSchema[] = [];
   if (member.get) actions.push({ name: member.name, kind: 'getter', params: [], async: false, returns: UNKNOWN_RETURN });
@@ -28,9 +28,10 @@ export function runtimeOnlyActions(member: RuntimeMember): ActionSchema[] {
   return actions;
 }
 
-export function runtimeParams(fn: RuntimeFunction): ParamSchema[] {
+/** Parameters from a function's source text (`Function.prototype.toString`) and its arity. */
+export function runtimeParams(text: string, arity: number): ParamSchema[] {
   const params: ParamSchema[] = [];
-  const parsed = parseParameters(Function.prototype.toString.call(fn));
+  const parsed = parseParameters(text);
   parsed.forEach((param, i) => {
     if (param.dotDotDotToken) return;
     const name = ts.isIdentifier(param.name) ? param.name.text : `arg${i}`;
@@ -38,7 +39,7 @@ export function runtimeParams(fn: RuntimeFunction): ParamSchema[] {
     params.push({ name, type: 'any', required: !param.initializer, ...(value !== undefined ? { default: value } : {}) });
   });
   // Native or unparsable code: only the arity is known.
-  for (let i = params.length; i < fn.length; i++) params.push({ name: `arg${i}`, type: 'any', required: true });
+  for (let i = params.length; i < arity; i++) params.push({ name: `arg${i}`, type: 'any', required: true });
   return params;
 }
 

@@ -32,6 +32,8 @@ export const agentEnvSchema = z
     IVORYOS_DECK_TOKEN: optionalText,
     /** Holds the local journal; put it on a persistent volume in containers. */
     IVORYOS_DATA_DIR: z.string().default('ivoryos_data'),
+    /** Where introspected deck schemas are cached (by source contents); default `<IVORYOS_DATA_DIR>/cache/schemas`. */
+    IVORYOS_SCHEMA_CACHE_DIR: optionalText,
     IVORYOS_HEARTBEAT_MS: z.coerce.number().int().min(50).default(2000),
     /** Presence older than this counts as offline; must exceed the heartbeat period. */
     IVORYOS_OFFLINE_AFTER_MS: z.coerce.number().int().min(100).default(10000),
