@@ -7,7 +7,7 @@ swc.jsc.baseUrl = __dirname;
 
 const transform = { '^.+\\.ts$': ['@swc/jest', { ...swc, swcrc: false }] };
 const moduleNameMapper = {
-  '^@ivoryos/(contracts|deck|db|workflow|introspection|testing|optimizer)$': '<rootDir>/libs/$1/src/index.ts',
+  '^@ivoryos/(contracts|deck|db|workflow|introspection|testing|optimizer|telemetry)$': '<rootDir>/libs/$1/src/index.ts',
 };
 const common = { rootDir: __dirname, transform, moduleNameMapper, testEnvironment: 'node', moduleFileExtensions: ['ts', 'js', 'json'] };
 

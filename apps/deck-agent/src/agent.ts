@@ -1,7 +1,9 @@
+import type { Server } from 'node:http';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Worker } from 'bullmq';
 import { jobNames, parseDeckCommand, type DeckSchema } from '@ivoryos/contracts';
+import { initTracing, shutdownTracing } from '@ivoryos/telemetry';
 import { deckTokenPath, redisCredentialOptions, redisUrlFor, resolveDeckCredential } from './deck-credential';
 import { startDeckWorker } from './deck-worker';
 import { loadDeck, markAgentPresent } from './deck-loader';
@@ -11,6 +13,7 @@ import { HardwareLock } from './hardware-lock';
 import { Heartbeat } from './heartbeat';
 import { createInvoker, type Invoker } from './invoke';
 import { Journal } from './journal';
+import { AgentMetrics, serveMetrics } from './metrics';
 import { createLogger, type Logger } from './logger';
 import { Outbox } from './outbox';
 import { DeckLoadError } from './python/python-bridge';
@@ -122,8 +125,14 @@ export async function startAgent(options: StartAgentOptions): Promise<AgentHandl
   // Commands are read with XREAD BLOCK.
   const commandConnection = createRedis(redisUrl, 'commands', logger, { ...auth, maxRetriesPerRequest: null });
 
-  const supervisor = new RunSupervisor({
-    deck, schema, journal, lock, invoker, logger,
+  // --metrics-port: the driver calls are timed here, as they happen; otherwise nothing is measured.
+  // Read at scrape time only, after the supervisor below exists.
+  const metrics: AgentMetrics | undefined = env.IVORYOS_METRICS_PORT
+    ? new AgentMetrics(deck, { outboxUnsent: () => outbox.unsent(), activeRuns: (): number => (supervisor.busy ? 1 : 0) })
+    : undefined;
+  const supervisor: RunSupervisor = new RunSupervisor({
+    deck, schema, journal, lock, invoker: metrics ? metrics.metered(invoker, 'run') : invoker, logger,
+    onRunEnded: (status) => metrics?.runsEnded.inc({ status }),
     onJournaled: () => outbox.notify(),
     safeState: (reason) => callSafeState(exports, lock, logger, reason),
   });
@@ -146,10 +155,20 @@ export async function startAgent(options: StartAgentOptions): Promise<AgentHandl
   heartbeat.start();
   const worker = startDeckWorker(workerConnection, deck, {
     [jobNames.directCall]: createDirectCallProcessor({
-      deck, schema, journal, lock, invoker, logger, timing: env.IVORYOS_HOP_TIMING ? hopTimingLog(env.IVORYOS_DATA_DIR) : undefined,
+      deck, schema, journal, lock, invoker: metrics ? metrics.metered(invoker, 'direct') : invoker, logger, timing: env.IVORYOS_HOP_TIMING ? hopTimingLog(env.IVORYOS_DATA_DIR) : undefined,
     }),
     [jobNames.runAccept]: createRunAcceptProcessor({ deck, journal, enqueue: (runId) => supervisor.enqueue(runId), logger }),
   }, logger);
+
+  let metricsServer: Server | undefined;
+  if (metrics && env.IVORYOS_METRICS_PORT) {
+    try {
+      metricsServer = await serveMetrics(metrics, env.IVORYOS_METRICS_PORT, env.IVORYOS_METRICS_HOST, logger);
+    } catch (err) {
+      // A taken port must not keep the deck from serving: it runs on, unscraped, and says so.
+      logger.error({ err: errorText(err), port: env.IVORYOS_METRICS_PORT, host: env.IVORYOS_METRICS_HOST }, 'metrics listener not started');
+    }
+  }
 
   logger.info(
     {
@@ -181,6 +200,7 @@ export async function startAgent(options: StartAgentOptions): Promise<AgentHandl
     journal.close();
     await Promise.all([closeRedis(publisher), closeRedis(workerConnection), closeRedis(outboxConnection)]);
     await python?.stop();
+    await new Promise((resolve) => (metricsServer ? metricsServer.close(resolve) : resolve(undefined)));
     logger.info('agent stopped');
   };
   return {
@@ -226,6 +246,8 @@ export async function runAgentProcess(options: AgentProcessOptions): Promise<voi
     process.exit(2);
   }
   const logger = createLogger(settings.deck, settings.env.LOG_LEVEL);
+  // On only with OTEL_EXPORTER_OTLP_ENDPOINT: spans go to that collector, nothing listens here.
+  if (initTracing('ivoryos-agent')) logger.info({ endpoint: process.env['OTEL_EXPORTER_OTLP_ENDPOINT'] }, 'tracing on (OTLP)');
   process.on('uncaughtException', (err) => {
     logger.fatal({ err: err.message, stack: err.stack }, 'uncaught exception; exiting');
     process.exit(1);
@@ -253,7 +275,7 @@ export async function runAgentProcess(options: AgentProcessOptions): Promise<voi
     }
     signalled = true;
     logger.info({ signal }, 'signal received');
-    handle.stop().then(
+    handle.stop().then(shutdownTracing).then(
       () => process.exit(0),
       (err: unknown) => {
         logger.error({ err: errorText(err) }, 'shutdown failed');

@@ -15,8 +15,15 @@ const separator = process.argv.indexOf('--', 2);
 const agentArgv = separator >= 0 ? process.argv.slice(0, separator) : process.argv;
 const deckArgs = separator >= 0 ? process.argv.slice(separator + 1) : [];
 
+function port(text: string): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1 || n > 65535) throw new InvalidArgumentError('must be a TCP port from 1 to 65535');
+  return n;
+}
+
 interface Flags {
-  name?: string; redis?: string; gateway?: string; token?: string; dataDir?: string; heartbeatMs?: number; python?: string; entry?: EntryMode;
+  name?: string; redis?: string; gateway?: string; token?: string; dataDir?: string; heartbeatMs?: number; metricsPort?: number; metricsHost?: string;
+  python?: string; entry?: EntryMode;
 }
 
 const program = new Command()
@@ -31,6 +38,8 @@ const program = new Command()
   .option('--token <t>', 'deck token from POST /api/decks/<deck>/token (env IVORYOS_DECK_TOKEN; default: <data-dir>/deck-tokens/<deck>)')
   .option('--data-dir <dir>', 'journal and pseudo_deck directory (env IVORYOS_DATA_DIR)')
   .option('--heartbeat-ms <n>', 'heartbeat period (env IVORYOS_HEARTBEAT_MS)', positiveInt)
+  .option('--metrics-port <port>', 'serve Prometheus metrics at GET /metrics on this port (env IVORYOS_METRICS_PORT; default: no listener)', port)
+  .option('--metrics-host <address>', 'address the metrics listener binds (env IVORYOS_METRICS_HOST; default 127.0.0.1)')
   .option('--python <path>', '.py decks: the Python interpreter (env IVORYOS_PYTHON; default: a venv beside the deck, the active venv/conda, python3)')
   .addOption(new Option('--entry <mode>', '.py decks: auto runs the __main__ block up to ivoryos.run() when it has one, else imports the module')
     .choices(['auto', 'import', 'main']).default('auto'))

@@ -1,4 +1,4 @@
-import type { DeckSchema, DirectCallJob, JsonObject } from '@ivoryos/contracts';
+import { traceContextSchema, type TraceContext, type DeckSchema, type DirectCallJob, type JsonObject } from '@ivoryos/contracts';
 import { findAction, mapArguments } from './invoke';
 
 export type PayloadCheck = { ok: true; job: DirectCallJob } | { ok: false; errors: string[] };
@@ -37,6 +37,8 @@ export function parseDirectCallJob(data: unknown, expect: { deck: string; jobId:
       kwargs: data['kwargs'] as JsonObject,
       deadline: data['deadline'] as number,
       calledBy: data['calledBy'] as string,
+      // A malformed trace context only loses the trace, never the call.
+      ...traced(data['trace']),
     },
   };
 }
@@ -57,4 +59,10 @@ export function refuseBySchema(schema: DeckSchema, job: DirectCallJob): { reason
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** `{ trace }` when the payload carries a well-formed W3C context, else nothing. */
+function traced(value: unknown): { trace?: TraceContext } {
+  const parsed = traceContextSchema.safeParse(value);
+  return parsed.success ? { trace: parsed.data } : {};
 }

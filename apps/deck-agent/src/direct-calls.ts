@@ -1,5 +1,6 @@
 import { UnrecoverableError, type Job } from 'bullmq';
 import { jobNames, type DeckSchema, type DirectCallJob, type DirectCallNotRun, type DirectCallResult } from '@ivoryos/contracts';
+import { traceContextOf, withSpan } from '@ivoryos/telemetry';
 import { StepInterruptedError } from '@ivoryos/workflow';
 import { parseDirectCallJob, refuseBySchema } from './direct-call-payload';
 import type { HardwareLock } from './hardware-lock';
@@ -45,30 +46,39 @@ export function createDirectCallProcessor(deps: DirectCallDeps): (job: DirectCal
       throw new UnrecoverableError(`malformed direct.call payload: ${parsed.errors.join('; ')}`);
     }
     const call = parsed.job;
-    const log = deps.logger.child({ callId: call.callId, instrument: call.instrument, action: call.action, calledBy: call.calledBy });
-
-    const earlier = deps.journal.lookup(call.callId);
-    if (earlier) return fromJournal(earlier, log);
-
-    const refusal = refuseBySchema(deps.schema, call);
-    if (refusal) {
-      log.warn({ reason: refusal.reason }, `direct call refused: ${refusal.error}`);
-      return notRun(call.callId, refusal.reason, refusal.error);
-    }
-
-    return deps.lock.runExclusive(async () => {
-      // Checked again under the lock: a run or another call may have held it meanwhile.
-      const repeated = deps.journal.lookup(call.callId);
-      if (repeated) return fromJournal(repeated, log);
-      if (now() > call.deadline) {
-        log.info({ deadline: new Date(call.deadline).toISOString() }, 'direct call not run: deadline passed');
-        return notRun(call.callId, 'deadline-passed', DEADLINE_PASSED);
-      }
-      const result = await execute(call, deps, log, marks);
-      if (marks) deps.timing?.({ callId: call.callId, ...marks, returned: epochMs() });
-      return result;
+    // One span for the call here (child of the gateway's dispatch span), its driver call inside.
+    return withSpan(`direct call ${call.instrument}.${call.action}`, { parent: call.trace, attributes: { 'ivoryos.call': call.callId, 'ivoryos.deck': deps.deck } }, async (span) => {
+      const result = await processCall(call, deps, now, marks);
+      const trace = span && traceContextOf();
+      return trace ? { ...result, trace } : result;
     });
   };
+}
+
+async function processCall(call: DirectCallJob, deps: DirectCallDeps, now: () => number, marks?: Omit<CallTiming, 'callId' | 'returned'>): Promise<DirectCallResult> {
+  const log = deps.logger.child({ callId: call.callId, instrument: call.instrument, action: call.action, calledBy: call.calledBy });
+
+  const earlier = deps.journal.lookup(call.callId);
+  if (earlier) return fromJournal(earlier, log);
+
+  const refusal = refuseBySchema(deps.schema, call);
+  if (refusal) {
+    log.warn({ reason: refusal.reason }, `direct call refused: ${refusal.error}`);
+    return notRun(call.callId, refusal.reason, refusal.error);
+  }
+
+  return deps.lock.runExclusive(async () => {
+    // Checked again under the lock: a run or another call may have held it meanwhile.
+    const repeated = deps.journal.lookup(call.callId);
+    if (repeated) return fromJournal(repeated, log);
+    if (now() > call.deadline) {
+      log.info({ deadline: new Date(call.deadline).toISOString() }, 'direct call not run: deadline passed');
+      return notRun(call.callId, 'deadline-passed', DEADLINE_PASSED);
+    }
+    const result = await execute(call, deps, log, marks);
+    if (marks) deps.timing?.({ callId: call.callId, ...marks, returned: epochMs() });
+    return result;
+  });
 }
 
 async function execute(call: DirectCallJob, deps: DirectCallDeps, log: Logger, marks?: Omit<CallTiming, 'callId' | 'returned'>): Promise<DirectCallResult> {
@@ -87,7 +97,7 @@ async function execute(call: DirectCallJob, deps: DirectCallDeps, log: Logger, m
   let result: DirectCallResult;
   if (marks) marks.driverStart = epochMs();
   try {
-    const output = sanitize(await deps.invoker.invoke(call.instrument, call.action, call.kwargs));
+    const output = sanitize(await withSpan(`driver call ${call.instrument}.${call.action}`, {}, () => deps.invoker.invoke(call.instrument, call.action, call.kwargs)));
     result = { callId: call.callId, ran: true, success: true, output, error: null, startedAt, endedAt: new Date().toISOString() };
   } catch (err) {
     // A Python deck's bridge died during the call: whether the driver finished is unknown, as after an agent crash.

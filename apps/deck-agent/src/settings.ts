@@ -10,6 +10,8 @@ export interface SettingOverrides {
   token?: string;
   dataDir?: string;
   heartbeatMs?: number | string;
+  metricsPort?: number | string;
+  metricsHost?: string;
 }
 
 /** Everything the agent runs with, resolved once at start. */
@@ -26,6 +28,8 @@ const FLAG_ENV: Record<keyof SettingOverrides, keyof AgentEnv> = {
   token: 'IVORYOS_DECK_TOKEN',
   dataDir: 'IVORYOS_DATA_DIR',
   heartbeatMs: 'IVORYOS_HEARTBEAT_MS',
+  metricsPort: 'IVORYOS_METRICS_PORT',
+  metricsHost: 'IVORYOS_METRICS_HOST',
 };
 
 /** Flags override the environment; the result is validated once by the agent's env schema. */

@@ -12,6 +12,8 @@ import type { GatewayConfig } from './config/gateway-config';
 import { buildOpenApi, serveDocs } from './docs/openapi';
 import { GatewayMetrics } from './metrics/gateway-metrics';
 import { httpMetricsMiddleware } from './metrics/http-metrics';
+import { tracingEnabled } from '@ivoryos/telemetry';
+import { httpTracingMiddleware } from './tracing/http-tracing';
 import { mountQueueBoard } from './queue-board/mount-queue-board';
 import { findWebDir, serveWebUi } from './web/serve-web';
 
@@ -21,6 +23,7 @@ export async function createGatewayApp(config: GatewayConfig): Promise<NestExpre
   app.useLogger(app.get(Logger));
   if (config.env.IVORYOS_HOP_TIMING) app.use(hopTimingMiddleware);
   app.use(httpMetricsMiddleware(app.get(GatewayMetrics)));
+  if (tracingEnabled()) app.use(httpTracingMiddleware());
   app.set('trust proxy', config.env.IVORYOS_TRUST_PROXY);
   app.disable('x-powered-by');
   app.use(securityHeaders());

@@ -3,6 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { Logger } from 'nestjs-pino';
 import { join } from 'node:path';
 import { migrateUp, redactUrl } from '@ivoryos/db';
+import { initTracing, shutdownTracing } from '@ivoryos/telemetry';
 import { createGatewayApp } from './app.factory';
 import { gatewayRedisUrl, parseGatewayEnv } from './config/env';
 import { resolveDataDir, type GatewayConfig } from './config/gateway-config';
@@ -13,6 +14,8 @@ import { version } from './version';
 const DATA_FOLDERS = ['config_csv', 'logs', 'pseudo_deck', 'results', 'scripts/drafts', 'llm_output'];
 
 async function main(): Promise<void> {
+  // Before anything else, so the first request is traced (on only with OTEL_EXPORTER_OTLP_ENDPOINT).
+  initTracing('ivoryos-gateway');
   const env = parseGatewayEnv(process.env);
   const production = env.IVORYOS_ENV === 'production';
   const dataDir = resolveDataDir(env.IVORYOS_DATA_DIR);
@@ -45,6 +48,7 @@ async function main(): Promise<void> {
         try {
           await app.close();
           await embedded?.stop();
+          await shutdownTracing();
         } finally {
           process.exit(0);
         }

@@ -1,6 +1,7 @@
 import type { EventEnvelope } from './events';
 import type { JsonObject, JsonValue } from './json';
 import type { DeckSchema } from './schema';
+import type { TraceContext } from './trace';
 
 /** Identity of the agent process serving a deck. */
 export interface AgentInfo {
@@ -42,6 +43,8 @@ export interface DirectCallJob {
   /** Epoch ms after which the call must not start (the caller has given up). */
   deadline: number;
   calledBy: string;
+  /** The dispatch span (W3C), parent of the agent's call span; absent when the gateway does not trace. */
+  trace?: TraceContext | null;
 }
 
 /**
@@ -68,4 +71,6 @@ export interface DirectCallResult {
   endedAt: string | null;
   /** Set exactly when `ran` is false. */
   notRun?: DirectCallNotRun;
+  /** The agent's call span (W3C), parent of the gateway's recording span; absent when the agent does not trace. */
+  trace?: TraceContext | null;
 }

@@ -1,4 +1,5 @@
 import type { JsonObject, JsonValue } from './json';
+import type { TraceContext } from './trace';
 import type { ParameterRow, PhaseName, RunStatus, StepStatus, WaitingPrompt } from './runs';
 
 /** Position of one step execution inside a run. `stepIndex` is the action's `id` in its phase. */
@@ -55,4 +56,6 @@ export interface EventEnvelope<E extends RunEvent = RunEvent> {
   /** ISO time the agent produced the event. */
   at: string;
   event: E;
+  /** The agent's span this event belongs to (the driver call for step events, else the phase or run), W3C; absent when the agent does not trace. */
+  trace?: TraceContext | null;
 }

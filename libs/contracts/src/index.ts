@@ -8,3 +8,4 @@ export * from './transport';
 export * from './agent';
 export * from './run-transport';
 export * from './python-bridge';
+export * from './trace';

@@ -1,4 +1,5 @@
 import type { JsonObject, JsonValue } from './json';
+import type { TraceContext } from './trace';
 import type { ErrorPolicy, ParameterRow, RunMode } from './runs';
 import type { WorkflowDocument } from './workflow';
 
@@ -30,6 +31,8 @@ export interface RunJob {
   resume?: { checkpoint: JsonValue; lastSeq: number } | null;
   /** Mode `optimizer`: the campaign the agent runs, choosing each iteration's rows beside its journal. */
   optimizer?: OptimizerJob | null;
+  /** The hand-over's span (W3C), parent of the agent's run span; absent when the gateway does not trace. */
+  trace?: TraceContext | null;
 }
 
 /**

@@ -40,6 +40,13 @@ export const agentEnvSchema = z
     /** fsync every journal append: survives power loss at the cost of write latency. */
     IVORYOS_JOURNAL_FSYNC: bool.default(false),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    /**
+     * `GET /metrics` (Prometheus) on this port, the one HTTP listener an agent may open. Unset:
+     * none (the default). Bound to IVORYOS_METRICS_HOST.
+     */
+    IVORYOS_METRICS_PORT: z.preprocess((v) => (v === '' ? undefined : v), z.coerce.number().int().min(1).max(65535).optional()),
+    /** Address the metrics listener binds; 127.0.0.1 keeps it on this machine (0.0.0.0 for a scraper elsewhere). */
+    IVORYOS_METRICS_HOST: z.string().min(1).default('127.0.0.1'),
     /** Benchmarks only: append each direct call's timestamps to <IVORYOS_DATA_DIR>/hop-timing.jsonl (bench/direct-control.ts). */
     IVORYOS_HOP_TIMING: bool.default(false),
     /** Demo deck only (examples/decks): simulated duration of each instrument call, in ms. */

@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import type { DeckSchema, EventEnvelope } from '@ivoryos/contracts';
 import { SuggestWorker } from '@ivoryos/optimizer';
+import { tracingEnabled } from '@ivoryos/telemetry';
 import { WorkflowInterpreter, type Clock, type StepInvoker } from '@ivoryos/workflow';
 import type { HardwareLock } from '../hardware-lock';
 import type { Invoker } from '../invoke';
@@ -9,6 +10,7 @@ import type { ResumePoint } from '../journal/resume-point';
 import type { RunEntry } from '../journal/run-book';
 import type { Logger } from '../logger';
 import { optimizerRowSource, type Suggester } from './optimizer-source';
+import { traceRunEvents } from './run-tracing';
 
 /** What executing runs needs from the agent. */
 export interface RunDeps {
@@ -82,7 +84,8 @@ export function createRunInterpreter(entry: RunEntry, point: ResumePoint, deps: 
       source: job.mode === 'optimizer' && job.optimizer ? optimizerRowSource(job.optimizer, job.batchSize, deps.suggester ?? workerSuggester()) : null,
     },
     invoker: stepInvoker(deps.lock, deps.invoker),
-    onEvent: journalEvent(deps),
+    // Off, the events go straight to the journal; on, each is stamped with its span first.
+    onEvent: tracingEnabled() ? traceRunEvents(job, journalEvent(deps)) : journalEvent(deps),
     errorPolicy: job.onError,
     schema: deps.schema,
     clock: deps.clock,

@@ -1,4 +1,4 @@
-import { ERROR_POLICIES, PHASE_KEYS, RUN_MODES, type JsonValue, type OptimizerJob, type RunJob } from '@ivoryos/contracts';
+import { ERROR_POLICIES, PHASE_KEYS, RUN_MODES, traceContextSchema, type TraceContext, type JsonValue, type OptimizerJob, type RunJob } from '@ivoryos/contracts';
 import { checkConfig } from '@ivoryos/optimizer';
 
 export type RunJobCheck = { ok: true; job: RunJob } | { ok: false; errors: string[] };
@@ -54,6 +54,8 @@ export function parseRunJob(data: unknown, expect: { deck: string; jobId: string
       submittedBy: data['submittedBy'] as string,
       resume: isObject(resume) ? { checkpoint: resume['checkpoint'] as JsonValue, lastSeq: resume['lastSeq'] as number } : null,
       ...(optimizer ? { optimizer } : {}),
+      // A malformed trace context only loses the trace, never the run.
+      ...traced(data['trace']),
     },
   };
 }
@@ -77,4 +79,10 @@ function checkOptimizerJob(value: unknown, errors: string[]): OptimizerJob | nul
     errors.push('optimizer.seeded: must be a list of { parameters, outputs }');
   }
   return errors.length === before ? (value as unknown as OptimizerJob) : null;
+}
+
+/** `{ trace }` when the payload carries a well-formed W3C context, else nothing. */
+function traced(value: unknown): { trace?: TraceContext } {
+  const parsed = traceContextSchema.safeParse(value);
+  return parsed.success ? { trace: parsed.data } : {};
 }

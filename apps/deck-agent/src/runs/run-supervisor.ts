@@ -16,6 +16,8 @@ interface ActiveRun {
 export interface SupervisorDeps extends RunDeps {
   /** The deck's `safe_state()`, after a stop-now. */
   safeState: (reason: string) => Promise<void>;
+  /** Told each run's final status here (metrics). */
+  onRunEnded?: (status: string) => void;
 }
 
 /**
@@ -101,6 +103,7 @@ export class RunSupervisor {
 
   private async finish(run: ActiveRun, outcome: RunOutcome): Promise<void> {
     run.log.info({ status: outcome.status, error: outcome.error }, 'run ended');
+    this.deps.onRunEnded?.(outcome.status);
     // A stop-now leaves the hardware wherever the last step left it: the deck's safe state is the way back.
     if (run.interpreter.state.stopNow) await this.deps.safeState(`run ${run.runId} stopped now`);
     if (this.active === run) this.active = null;

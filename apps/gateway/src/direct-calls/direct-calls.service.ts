@@ -4,6 +4,7 @@ import {
   DECK_HOLDING_RUN_STATUSES, type ActionSchema, type DeckSchema, type DirectCallJob, type DirectCallResult, type JsonObject, type RunStatus,
 } from '@ivoryos/contracts';
 import { Deck, SingleStep } from '@ivoryos/db';
+import { traceContextOf, withSpan } from '@ivoryos/telemetry';
 import { BadInput, Conflict, GatewayTimeout, NotFound, Unavailable } from '../common/domain-errors';
 import type { HopTiming } from '../common/hop-timing';
 import { DeckRegistryService } from '../decks/deck-registry.service';
@@ -88,7 +89,11 @@ export class DirectCallsService implements OnModuleInit {
       deadline: Date.now() + timeoutMs, calledBy: req.calledBy,
     };
     try {
-      const sent = await this.producer.send(job, req.wait !== false, timeoutMs);
+      // The dispatch span is the agent's parent (through the job), below the request's span.
+      const sent = await withSpan('dispatch direct call', { attributes: { 'ivoryos.call': step.id, 'ivoryos.deck': req.deck } }, (span) => {
+        const trace = span && traceContextOf();
+        return this.producer.send(trace ? { ...job, trace } : job, req.wait !== false, timeoutMs);
+      });
       if (!sent) return { id: step.id, success: true, output: null, error: null, startedAt: null, endedAt: null };
       return await this.answer(req.deck, sent.answer, step.id, timeoutMs, req.timing);
     } catch (err) {
@@ -153,7 +158,8 @@ export class DirectCallsService implements OnModuleInit {
     timing?.mark('answered');
     const parsed = parseResult(value);
     if (!parsed || parsed.callId !== id) throw new Error(`call ${id}: the agent returned an unreadable result`);
-    await this.record(deck, parsed);
+    // Recording is the call's last hop: a child of the agent's call span when it traced.
+    await withSpan('record direct call', { parent: parsed.trace, attributes: { 'ivoryos.call': id } }, () => this.record(deck, parsed));
     timing?.mark('recorded');
     return toCallResult(parsed);
   }

@@ -1,12 +1,15 @@
+import { networkInterfaces } from 'node:os';
 import { EntityManager } from '@mikro-orm/postgresql';
 import type { Redis } from 'ioredis';
 import request from 'supertest';
 import type { WorkflowAction } from '@ivoryos/contracts';
-import { TestAuth } from '@ivoryos/testing';
+import { freePort, TestAuth } from '@ivoryos/testing';
+import { initTracing, shutdownTracing } from '@ivoryos/telemetry';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config/gateway-config';
 import { REDIS } from '../redis/redis.module';
 import { startTestAgent, waitFor, waitOnline, type TestAgent } from '../testing/test-agent';
 import { startTestGateway, type TestGateway } from '../testing/test-gateway';
+import { startOtlpCollector, type CollectedSpan, type OtlpCollector } from '../testing/otlp-collector';
 import { ClusterMetrics } from './cluster-metrics.service';
 import { GatewayMetrics } from './gateway-metrics';
 
@@ -25,6 +28,17 @@ function parse(text: string): Map<string, number> {
   return out;
 }
 const names = (m: Map<string, number>) => new Set([...m.keys()].map((k) => k.split('{')[0]));
+/** The value of `name` whose labels are exactly `labels`, whatever order they are printed in. */
+function sample(text: string, name: string, labels: Record<string, string>): number | undefined {
+  const want = Object.entries(labels).map(([k, v]) => `${k}="${v}"`).sort().join(',');
+  for (const [key, value] of parse(text)) {
+    const [n, rest] = key.split('{');
+    if (n === name && (rest ?? '').replace(/\}$/, '').split(',').filter(Boolean).sort().join(',') === want) return value;
+  }
+  return undefined;
+}
+/** Spans are exported in batches every 50 ms here (OTEL_BSP_SCHEDULE_DELAY). */
+const TRACE_ENV = { OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json', OTEL_BSP_SCHEDULE_DELAY: '50' };
 
 /**
  * GET /metrics on the real gateway after a real run on a real agent: the series and their values,
@@ -35,18 +49,43 @@ describe('Prometheus metrics (GET /metrics)', () => {
   let agent: TestAgent;
   let api: ReturnType<typeof request.agent>;
   let metrics: Map<string, number>;
+  let collector: OtlpCollector;
+  let gatewaySpans: InstanceType<typeof import('@opentelemetry/sdk-node').tracing.InMemorySpanExporter>;
+  /** Spans of both processes: the agent's from the collector, the gateway's from memory. */
+  const allSpans = (): CollectedSpan[] => [
+    ...collector.spans,
+    ...gatewaySpans.getFinishedSpans().map((s) => ({
+      service: String(s.resource.attributes['service.name']), name: s.name, traceId: s.spanContext().traceId, spanId: s.spanContext().spanId,
+      parentSpanId: s.parentSpanContext?.spanId ?? '', attributes: { ...s.attributes },
+    })),
+  ];
+  let agentMetricsPort: number;
+  let runId: string;
   const scrape = (headers: Record<string, string> = {}) => fetch(`${gw.url}/metrics`, { headers });
+  const scrapeAgent = async () => (await fetch(`http://127.0.0.1:${agentMetricsPort}/metrics`)).text();
 
   beforeAll(async () => {
+    // The agent exports its spans over OTLP to a collector here; the gateway (this process, where jest's
+    // sandbox keeps the OTLP exporter from loading its transport) keeps its spans in memory. Both are read together.
+    collector = await startOtlpCollector();
+    Object.assign(process.env, TRACE_ENV, { OTEL_EXPORTER_OTLP_ENDPOINT: collector.url });
+    const { tracing } = await import('@opentelemetry/sdk-node');
+    gatewaySpans = new tracing.InMemorySpanExporter();
+    expect(initTracing('ivoryos-gateway', { spanProcessors: [new tracing.SimpleSpanProcessor(gatewaySpans)] })).toBe(true);
     gw = await startTestGateway({ IVORYOS_METRICS_TOKEN: SCRAPE });
     api = request.agent(gw.url).auth(gw.adminToken, { type: 'bearer' });
-    agent = startTestAgent({ redisUrl: gw.config.redisUrl });
+    agentMetricsPort = await freePort();
+    agent = startTestAgent({
+      redisUrl: gw.config.redisUrl,
+      env: { ...TRACE_ENV, OTEL_EXPORTER_OTLP_ENDPOINT: collector.url, IVORYOS_METRICS_PORT: String(agentMetricsPort) },
+    });
     await waitOnline(gw.url, gw.adminToken, agent);
     await api.post('/api/workflows').send({
       name: 'metrics_wf', deck: agent.deck,
       script_dict: { prep: [], script: [act(1, 'deck.bench', 'noop', { x: 1 }), act(2, 'deck.bench', 'noop', { x: 2 }), act(3, 'deck.sdl', 'measure')], cleanup: [] },
     }).expect(201);
     const { body: run } = await api.post('/api/runs').send({ workflow: 'metrics_wf', repeat: 3 }).expect(201);
+    runId = run.id;
     await waitFor(async () => ((await api.get(`/api/runs/${run.id}`)).body.status === 'completed' ? true : undefined), 60_000, 'the run to complete');
     await api.post(`/api/decks/${agent.deck}/instruments/deck.bench/noop`).send({ x: 5 }).expect(200);
     await gw.app.get(ClusterMetrics).tick();
@@ -58,6 +97,9 @@ describe('Prometheus metrics (GET /metrics)', () => {
   afterAll(async () => {
     await agent?.kill();
     await gw?.close();
+    await shutdownTracing();
+    await collector?.close();
+    for (const name of [...Object.keys(TRACE_ENV), 'OTEL_EXPORTER_OTLP_ENDPOINT']) delete process.env[name];
   });
 
   it('counts the run by deck and status, an empty queue and the deck online (cluster-wide series)', () => {
@@ -128,4 +170,83 @@ describe('Prometheus metrics (GET /metrics)', () => {
     await gw.app.get(ClusterMetrics).tick();
     expect(parse(await gw.app.get(GatewayMetrics).registry.metrics()).get('ivoryos_metrics_leader')).toBe(1);
   });
+
+  it("the agent's own metrics on --metrics-port: its driver calls, runs and direct calls, bound to 127.0.0.1 only", async () => {
+    const text = await scrapeAgent();
+    const d = { deck: agent.deck };
+    expect(sample(text, 'ivoryos_agent_step_duration_seconds_count', { ...d, instrument: 'deck.bench', method: 'noop', status: 'completed' })).toBe(6);
+    expect(sample(text, 'ivoryos_agent_step_duration_seconds_count', { ...d, instrument: 'deck.sdl', method: 'measure', status: 'completed' })).toBe(3);
+    expect(sample(text, 'ivoryos_agent_direct_calls_total', { ...d, outcome: 'completed' })).toBe(1);
+    expect(sample(text, 'ivoryos_agent_direct_call_duration_seconds_count', { ...d, outcome: 'completed' })).toBe(1);
+    expect(sample(text, 'ivoryos_agent_runs_total', { ...d, status: 'completed' })).toBe(1);
+    expect(sample(text, 'ivoryos_agent_active_runs', d)).toBe(0);
+    expect(sample(text, 'ivoryos_agent_outbox_unsent_events', d)).toBe(0);
+    expect(sample(text, 'ivoryos_agent_nodejs_eventloop_lag_seconds', d)).toBeGreaterThanOrEqual(0);
+    expect(text).not.toMatch(/^ivoryos_agent_step_running_seconds\{/m);
+    expect((await fetch(`http://127.0.0.1:${agentMetricsPort}/other`)).status).toBe(404);
+    // Not reachable on this machine's other addresses.
+    const lan = Object.values(networkInterfaces()).flat().find((a) => a && a.family === 'IPv4' && !a.internal);
+    if (lan) await expect(fetch(`http://${lan.address}:${agentMetricsPort}/metrics`)).rejects.toThrow();
+  });
+
+  it('shows a driver call running 5x longer than its usual duration, on the gateway and on the agent', async () => {
+    await api.post('/api/workflows').send({
+      name: 'slow_wf', deck: agent.deck,
+      script_dict: { prep: [], script: [act(1, 'deck.sdl', 'equilibrate', { temp: 20, duration: 0.05 }), act(2, 'deck.sdl', 'equilibrate', { temp: 20, duration: 3 })], cleanup: [] },
+    }).expect(201);
+    const { body: run } = await api.post('/api/runs').send({ workflow: 'slow_wf' }).expect(201);
+    const labels = { deck: agent.deck, instrument: 'deck.sdl', method: 'equilibrate' };
+    const cluster = gw.app.get(ClusterMetrics);
+    // The usual duration comes from the first (short) call; the alert rule compares the running one with it.
+    const seen = await waitFor(async () => {
+      await cluster.tick();
+      const text = await gw.app.get(GatewayMetrics).registry.metrics();
+      const count = sample(text, 'ivoryos_step_duration_seconds_count', { ...labels, status: 'completed' });
+      const usual = count ? (sample(text, 'ivoryos_step_duration_seconds_sum', { ...labels, status: 'completed' }) ?? 0) / count : undefined;
+      const running = sample(text, 'ivoryos_step_running_seconds', labels);
+      return usual !== undefined && running !== undefined && running > 5 * usual ? { usual, running } : undefined;
+    }, 20_000, 'the long call to show as running 5x its usual duration');
+    expect(seen.running).toBeGreaterThan(5 * seen.usual);
+    const onAgent = sample(await scrapeAgent(), 'ivoryos_agent_step_running_seconds', { deck: agent.deck, instrument: 'deck.sdl', method: 'equilibrate' });
+    expect(onAgent).toBeGreaterThan(5 * seen.usual);
+    await waitFor(async () => ((await api.get(`/api/runs/${run.id}`)).body.status === 'completed' ? true : undefined), 30_000, 'the slow run to complete');
+    await cluster.tick();
+    expect(await gw.app.get(GatewayMetrics).registry.metrics()).not.toMatch(/^ivoryos_step_running_seconds\{/m);
+  }, 60_000);
+
+  it('traces a run and a direct call across both processes: HTTP → dispatch → agent → driver call → ingestion', async () => {
+    let spans: CollectedSpan[] = [];
+    const parentOf = (s: CollectedSpan) => spans.find((p) => p.spanId === s.parentSpanId && p.traceId === s.traceId);
+    const chain = (s: CollectedSpan | undefined): string[] => (s ? [...chain(parentOf(s)), `${s.service}: ${s.name}`] : []);
+    const runIngest = () => spans.find((s) => s.name === 'ingest run events' && s.attributes['ivoryos.run'] === runId
+      && parentOf(s)?.name === 'driver call deck.sdl.measure');
+    const callRecord = () => spans.find((s) => s.name === 'record direct call');
+    await waitFor(() => ((spans = allSpans()), runIngest() && callRecord() ? true : undefined), 15_000, 'the spans of both processes').catch((err: Error) => {
+      throw new Error(`${err.message}; spans collected:\n${spans.map((s) => `${s.service}: ${s.name} ${s.traceId}/${s.spanId} <- ${s.parentSpanId}`).join('\n')}`);
+    });
+
+    const run = chain(runIngest());
+    expect(run).toEqual([
+      'ivoryos-gateway: HTTP POST /api/runs',
+      'ivoryos-gateway: dispatch run',
+      'ivoryos-agent: run metrics_wf',
+      expect.stringMatching(/^ivoryos-agent: phase main [123]$/),
+      'ivoryos-agent: driver call deck.sdl.measure',
+      'ivoryos-gateway: ingest run events',
+    ]);
+    // One trace for the whole run: every span of the agent's run is in it.
+    const runSpan = spans.find((s) => s.name === 'run metrics_wf') as CollectedSpan;
+    const runTrace = spans.filter((s) => s.traceId === runSpan.traceId);
+    expect(runTrace.filter((s) => s.name === 'driver call deck.bench.noop')).toHaveLength(6);
+    expect(runTrace.filter((s) => /^phase /.test(s.name)).map((s) => s.name).sort()).toEqual(['phase cleanup', 'phase main 1', 'phase main 2', 'phase main 3', 'phase prep']);
+
+    expect(chain(callRecord())).toEqual([
+      'ivoryos-gateway: HTTP POST /api/decks/:deck/instruments/:instrument/:method',
+      'ivoryos-gateway: dispatch direct call',
+      'ivoryos-agent: direct call deck.bench.noop',
+      'ivoryos-gateway: record direct call',
+    ]);
+    const agentCall = spans.find((s) => s.name === 'direct call deck.bench.noop') as CollectedSpan;
+    expect(spans.filter((s) => s.name === 'driver call deck.bench.noop' && s.parentSpanId === agentCall.spanId)).toHaveLength(1);
+  }, 30_000);
 });

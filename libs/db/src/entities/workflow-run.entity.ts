@@ -1,7 +1,7 @@
 import { Collection, Entity, Index, OneToMany, OptionalProps, PrimaryKey, Property, Unique } from '@mikro-orm/core';
 import { randomUUID } from 'node:crypto';
 import type {
-  ErrorPolicy, JsonObject, JsonValue, ParameterRow, RunMode, RunStatus, WaitingPrompt, WorkflowDocument,
+  ErrorPolicy, JsonObject, JsonValue, ParameterRow, RunMode, RunStatus, TraceContext, WaitingPrompt, WorkflowDocument,
 } from '@ivoryos/contracts';
 import { WorkflowPhase } from './workflow-phase.entity';
 
@@ -10,7 +10,7 @@ import { WorkflowPhase } from './workflow-phase.entity';
 @Index({ properties: ['deck', 'status'] })
 export class WorkflowRun {
   /** Columns with defaults, optional in `em.create`. */
-  [OptionalProps]?: 'id' | 'number' | 'workflowName' | 'mode' | 'status' | 'waiting' | 'error' | 'repeat' | 'parameters' | 'optimizer' | 'batchSize' | 'onError' | 'position' | 'checkpoint' | 'lastSeq' | 'dispatchedAt' | 'progress' | 'startedBy' | 'startedByKind' | 'externalId' | 'metadata' | 'notify' | 'idempotencyKey' | 'createdAt' | 'startedAt' | 'endedAt';
+  [OptionalProps]?: 'id' | 'number' | 'workflowName' | 'mode' | 'status' | 'waiting' | 'error' | 'repeat' | 'parameters' | 'optimizer' | 'batchSize' | 'onError' | 'position' | 'checkpoint' | 'lastSeq' | 'dispatchedAt' | 'progress' | 'startedBy' | 'startedByKind' | 'externalId' | 'metadata' | 'notify' | 'traceContext' | 'idempotencyKey' | 'createdAt' | 'startedAt' | 'endedAt';
 
   @PrimaryKey({ type: 'uuid' })
   id: string = randomUUID();
@@ -101,6 +101,10 @@ export class WorkflowRun {
 
   @Property({ type: 'json', nullable: true })
   notify: string[] | null = null;
+
+  /** W3C trace context of the submitting request's span, so the run's later spans join its trace (null when not tracing). */
+  @Property({ type: 'json', nullable: true })
+  traceContext: TraceContext | null = null;
 
   @Property({ type: 'string', length: 200, nullable: true })
   @Unique()

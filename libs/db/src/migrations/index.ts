@@ -8,6 +8,7 @@ import { Migration20261128224136 } from './Migration20261128224136';
 import { Migration20261129004440 } from './Migration20261129004440';
 import { Migration20261207221257 } from './Migration20261207221257';
 import { Migration20261208012000 } from './Migration20261208012000';
+import { Migration20261208014500 } from './Migration20261208014500';
 
 export const migrationsList = [
   { name: 'Migration20261128210101', class: Migration20261128210101 },
@@ -19,4 +20,5 @@ export const migrationsList = [
   { name: 'Migration20261129004440', class: Migration20261129004440 },
   { name: 'Migration20261207221257', class: Migration20261207221257 },
   { name: 'Migration20261208012000', class: Migration20261208012000 },
+  { name: 'Migration20261208014500', class: Migration20261208014500 },
 ];

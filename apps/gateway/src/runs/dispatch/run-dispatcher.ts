@@ -1,7 +1,8 @@
 import { EntityManager, LockMode } from '@mikro-orm/postgresql';
 import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
-import { DECK_HOLDING_RUN_STATUSES, type RunJob } from '@ivoryos/contracts';
+import { DECK_HOLDING_RUN_STATUSES, type RunJob, type TraceContext } from '@ivoryos/contracts';
 import { Deck, WorkflowRun } from '@ivoryos/db';
+import { traceContextOf, withSpan } from '@ivoryos/telemetry';
 import { DeckRegistryService } from '../../decks/deck-registry.service';
 import { RunHandoverProducer } from '../../transport/run-handover.producer';
 import { RunUpdates } from '../ingest/run-updates';
@@ -112,12 +113,22 @@ export class RunDispatcher implements OnModuleInit, OnApplicationShutdown {
   }
 
   private async handOver(run: WorkflowRun): Promise<void> {
-    const job: RunJob = {
-      runId: run.id, deck: run.deck, name: run.name, workflow: run.workflowSnapshot, mode: run.mode, repeat: run.repeat,
-      parameters: run.parameters, batchSize: run.batchSize, onError: run.onError, schemaHash: null, submittedBy: run.startedBy ?? '',
-      resume: run.lastSeq > 0 && run.checkpoint ? { checkpoint: run.checkpoint, lastSeq: run.lastSeq } : null,
-      optimizer: run.mode === 'optimizer' && run.optimizer ? optimizerJob(run.optimizer as unknown as OptimizerRunPlan) : null,
-    };
-    await this.handovers.handOver(job);
+    // A child of the submitting request's span, whenever the deck frees: the run keeps one trace.
+    await withSpan('dispatch run', { parent: run.traceContext, attributes: { 'ivoryos.run': run.id, 'ivoryos.deck': run.deck } }, async () => {
+      const job: RunJob = {
+        runId: run.id, deck: run.deck, name: run.name, workflow: run.workflowSnapshot, mode: run.mode, repeat: run.repeat,
+        parameters: run.parameters, batchSize: run.batchSize, onError: run.onError, schemaHash: null, submittedBy: run.startedBy ?? '',
+        resume: run.lastSeq > 0 && run.checkpoint ? { checkpoint: run.checkpoint, lastSeq: run.lastSeq } : null,
+        optimizer: run.mode === 'optimizer' && run.optimizer ? optimizerJob(run.optimizer as unknown as OptimizerRunPlan) : null,
+        ...traced(),
+      };
+      await this.handovers.handOver(job);
+    });
   }
+}
+
+/** `{ trace }` of the active span when tracing, else nothing (the job stays as it was). */
+function traced(): { trace?: TraceContext } {
+  const trace = traceContextOf();
+  return trace ? { trace } : {};
 }

@@ -3,6 +3,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import { channelNames, type EventEnvelope } from '@ivoryos/contracts';
 import { WorkflowRun } from '@ivoryos/db';
+import { endSpan, startSpan, tracingEnabled } from '@ivoryos/telemetry';
 import { isUuid } from '../../common/param-pipes';
 import { REDIS } from '../../redis/redis.module';
 import { RunConfirmations } from '../../transport/run-confirmations';
@@ -33,6 +34,7 @@ export class RunEventIngestor {
   async ingest(envelopes: EventEnvelope[], streamDeck?: string): Promise<number> {
     const applied = new Map<string, { cursor: RunCursor; events: EventEnvelope[]; statusBefore: string }>();
     let done = 0;
+    const began = new Date();
     await this.em.fork().transactional(async (em) => {
       const runIds = [...new Set(envelopes.map((e) => e.runId))].filter(isUuid);
       // Without the large JSON columns events never read (the snapshot holds the whole workflow): every batch
@@ -69,6 +71,7 @@ export class RunEventIngestor {
       }
       await insertLedger(em, [...applied.values()].flatMap((a) => a.cursor.ledger));
     });
+    if (tracingEnabled()) traceIngestion([...applied.values()].flatMap((a) => a.events), began);
     for (const { cursor, events, statusBefore } of applied.values()) {
       const run = cursor.run;
       await this.confirmations.confirm(run.deck, run.id, run.lastSeq).catch((err: Error) => this.logger.warn(`confirming ${run.id}: ${err.message}`));
@@ -81,5 +84,23 @@ export class RunEventIngestor {
         .catch((err: Error) => this.logger.debug(`publishing update of ${run.id}: ${err.message}`));
     }
     return done;
+  }
+}
+
+/**
+ * The last hop of a run's trace: one span per agent span whose events this batch committed (a
+ * driver call's start and end, a phase's, the run's status), from the batch's start to its commit.
+ */
+function traceIngestion(events: EventEnvelope[], began: Date): void {
+  const byParent = new Map<string, EventEnvelope[]>();
+  for (const env of events) {
+    if (env.trace) byParent.set(env.trace.traceparent, [...(byParent.get(env.trace.traceparent) ?? []), env]);
+  }
+  for (const group of byParent.values()) {
+    const span = startSpan('ingest run events', {
+      parent: group[0].trace, startTime: began,
+      attributes: { 'ivoryos.run': group[0].runId, 'ivoryos.events': group.map((e) => e.event.type).join(','), 'ivoryos.seq': group[0].seq },
+    });
+    endSpan(span);
   }
 }

@@ -6,6 +6,7 @@ import type {
 } from '@ivoryos/contracts';
 import { Workflow, WorkflowRun } from '@ivoryos/db';
 import { convertParameterRows, parseConfigCsv, validateWorkflow, type ParameterInfo, type ValidationResult } from '@ivoryos/workflow';
+import { traceContextOf } from '@ivoryos/telemetry';
 import { AccessDenied } from '../../auth/auth-errors';
 import type { AuthActor } from '../../common/actor';
 import { BadInput, Conflict, NotFound } from '../../common/domain-errors';
@@ -92,6 +93,7 @@ export class RunSubmissionService {
       batchSize: optimizer?.batchSize ?? dto.batchSize ?? 1, optimizer: optimizer as unknown as JsonObject | null,
       onError: dto.onError ?? 'wait', notify: dto.notify ?? null, externalId: dto.externalId ?? null, metadata: dto.metadata ?? null,
       startedBy: actor.name, startedByKind: actor.kind === 'key' ? 'key' : 'user', idempotencyKey, position,
+      traceContext: traceContextOf() ?? null,
     });
     await this.em.flush();
     this.dispatcher.kick(deckName);
