@@ -177,6 +177,7 @@ describe('the web UI in Chromium against the real gateway, database, Redis and d
     const results = page.getByRole('table', { name: 'Results' });
     await results.waitFor({ timeout: UI_WAIT });
     expect(await results.locator('tbody tr').count()).toBe(3);
+    await page.getByRole('img', { name: 'echo against sample: 3 points in 1 series' }).waitFor({ timeout: UI_WAIT });
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Download CSV' }).click()]);
     const csv = readFileSync((await download.path()) as string, 'utf8').trim().split(/\r?\n/);
     expect(csv[0]).toContain('amount');

@@ -4,6 +4,16 @@ import { durationBetween, formatTime, formatValue } from '../lib/format';
 import { DataTable } from './data-table';
 import { StatusBadge } from './status-badge';
 
+type Call = { instrument: string; methodName: string; kwargs?: Record<string, unknown> | null };
+
+/** How a call reads: a property set as `pump.rate = 2`, anything else as a call with its arguments. */
+export function callText(c: Call): string {
+  const setter = /^(.*)_\(setter\)$/.exec(c.methodName);
+  const args = Object.entries(c.kwargs ?? {});
+  if (setter && args.length === 1) return `${c.instrument}.${setter[1]} = ${formatValue(args[0][1])}`;
+  return `${c.instrument}.${c.methodName}(${args.map(([k, v]) => `${k}=${formatValue(v)}`).join(', ')})`;
+}
+
 /** This deck's recent direct calls: who, when, what, and the answer. */
 export function CallHistory({ deck }: { deck: string }) {
   const { data } = $api.useQuery('get', '/api/control-steps', { params: { query: { deck, perPage: 20 } } }, { refetchInterval: 10_000 });
@@ -18,7 +28,7 @@ export function CallHistory({ deck }: { deck: string }) {
         columns={[
           { header: 'When', cell: (c) => formatTime(c.createdAt) },
           { header: 'Who', cell: (c) => c.calledBy },
-          { header: 'Call', cell: (c) => <Code>{`${c.instrument}.${c.methodName}(${Object.entries(c.kwargs ?? {}).map(([k, v]) => `${k}=${formatValue(v)}`).join(', ')})`}</Code> },
+          { header: 'Call', cell: (c) => <Code>{callText(c)}</Code> },
           { header: 'Status', cell: (c) => <StatusBadge status={c.status} /> },
           { header: 'Result', cell: (c) => (c.success ? formatValue(c.output) : c.error ? <Text c="red" size="sm">{c.error.split('\n')[0]}</Text> : '—') },
           { header: 'Duration', cell: (c) => durationBetween(c.startedAt, c.endedAt) },

@@ -24,5 +24,6 @@ export function ResultView({ value }: { value: unknown }) {
     );
   }
   if (value === null || value === undefined) return <span>No value returned</span>;
-  return <Code>{formatValue(value)}</Code>;
+  // The direct answer in full: every digit the instrument returned.
+  return <Code>{typeof value === 'number' ? String(value) : formatValue(value)}</Code>;
 }

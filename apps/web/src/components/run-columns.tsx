@@ -7,6 +7,8 @@ import { StatusBadge } from './status-badge';
 
 type Run = Schemas['RunSummaryResponse'];
 
+export const MODE_WORDS: Record<string, string> = { repeat: 'repeated', parameters: 'parameter table', optimizer: 'optimizer' };
+
 /** The columns a list of runs can show (Home shows a few, Data all); the name opens the run on `tab`. */
 export const runColumns = (tab: 'steps' | 'outputs') =>
   ({
@@ -21,7 +23,7 @@ export const runColumns = (tab: 'steps' | 'outputs') =>
     workflow: { header: 'Workflow', cell: (run) => run.workflow },
     deck: { header: 'Deck', cell: (run) => run.deck },
     status: { header: 'Status', cell: (run) => <StatusBadge status={run.status} /> },
-    mode: { header: 'Mode', cell: (run) => run.mode },
+    mode: { header: 'Mode', cell: (run) => MODE_WORDS[run.mode] ?? run.mode },
     startedBy: { header: 'Started by', cell: (run) => run.startedBy },
     created: { header: 'Created', cell: (run) => formatTime(run.createdAt) },
     duration: { header: 'Duration', cell: (run) => durationBetween(run.startedAt, run.endedAt) },

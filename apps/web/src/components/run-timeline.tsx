@@ -59,10 +59,15 @@ export function RunTimeline({ run }: { run: Schemas['RunResponse'] }) {
 
   if (timeline.bars.length === 0) return <Text>No step has started yet.</Text>;
   const top = ranking[0];
+  const busy = ranking.reduce((n, r) => n + r.total, 0);
   const words = `Most time: ${top.label} ${Math.round(top.share * 100)} % (${top.calls} × ${formatDuration(top.total / top.calls)} on average)`;
   return (
     <Stack gap="sm">
       <Text fw={600}>{words}</Text>
+      <Text size="sm">
+        Calls took {formatDuration(busy)} of the run's {formatDuration(timeline.to - timeline.from)}; the rest went to waiting for people (decisions, inputs,
+        pauses), wait steps, and moving between steps.
+      </Text>
       <div style={{ width: '100%' }}>
         <canvas
           ref={canvas}

@@ -8,7 +8,7 @@ const RUN_COLOURS: Record<string, string> = {
 /** Colour and word together: never colour alone. */
 export function StatusBadge({ status }: { status: string }) {
   return (
-    <Badge color={RUN_COLOURS[status] ?? 'gray'} variant="dot" radius="sm" tt="none" style={{ overflow: 'visible' }}>
+    <Badge color={RUN_COLOURS[status] ?? 'gray'} variant="dot" radius="sm" tt="none" style={{ overflow: 'visible', flexShrink: 0, maxWidth: 'none' }} styles={{ label: { overflow: 'visible' } }}>
       {status}
     </Badge>
   );

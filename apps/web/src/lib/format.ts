@@ -25,6 +25,8 @@ export function durationBetween(from: string | null | undefined, to: string | nu
 export function formatValue(value: unknown): string {
   if (value === null || value === undefined) return '—';
   if (typeof value === 'string') return value;
-  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  // Six significant figures in tables (0.742175, not 0.7421752413313794); CSV downloads keep every digit.
+  if (typeof value === 'number') return Number.isInteger(value) ? String(value) : String(Number(value.toPrecision(6)));
+  if (typeof value === 'boolean') return String(value);
   return JSON.stringify(value);
 }

@@ -35,7 +35,8 @@ export function timelineOf(run: Run, now = Date.now()): Timeline {
   };
   const lanes: string[] = [];
   const bars: Bar[] = [];
-  for (const phase of run.phases) {
+  // A phase with no calls (prep holding only an input step) gets no lane of its own.
+  for (const phase of run.phases.filter((p) => p.steps.length > 0)) {
     const name = laneName(phase);
     if (!lanes.includes(name)) lanes.push(name);
     for (const step of phase.steps) {

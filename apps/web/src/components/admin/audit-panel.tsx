@@ -9,7 +9,9 @@ const PER_PAGE = 50;
 
 function details(value: unknown): string {
   if (!value || typeof value !== 'object') return '';
+  // Empty fields say nothing.
   return Object.entries(value as Record<string, unknown>)
+    .filter(([, v]) => v !== null && v !== undefined && v !== '')
     .map(([k, v]) => `${k}=${formatValue(v)}`)
     .join(', ');
 }
@@ -26,9 +28,9 @@ export function AuditPanel() {
   return (
     <Stack>
       <Group align="flex-end">
-        <TextInput label="Who" value={actor} onChange={(e) => (setActor(e.currentTarget.value), setPage(1))} />
-        <TextInput label="Deck" value={deck} onChange={(e) => (setDeck(e.currentTarget.value), setPage(1))} />
-        <Select label="Kind" clearable data={[...KINDS]} value={kind} onChange={(k) => (setKind(k as (typeof KINDS)[number] | null), setPage(1))} />
+        <TextInput label="Who" placeholder="Anyone" value={actor} onChange={(e) => (setActor(e.currentTarget.value), setPage(1))} />
+        <TextInput label="Deck" placeholder="All decks" value={deck} onChange={(e) => (setDeck(e.currentTarget.value), setPage(1))} />
+        <Select label="Kind" placeholder="Any kind" clearable data={[...KINDS]} value={kind} onChange={(k) => (setKind(k as (typeof KINDS)[number] | null), setPage(1))} />
       </Group>
       <DataTable
         label="Audit log"
@@ -39,7 +41,7 @@ export function AuditPanel() {
           { header: 'Kind', cell: (e) => e.kind },
           { header: 'Deck', cell: (e) => e.deck ?? '—' },
           { header: 'Action', cell: (e) => e.action },
-          { header: 'Target', cell: (e) => <Code>{e.target}</Code> },
+          { header: 'Target', cell: (e) => <Code title={e.target}>{/^[0-9a-f]{8}-[0-9a-f-]{27}$/.test(e.target) ? `${e.target.slice(0, 8)}…` : e.target}</Code> },
           { header: 'Outcome', cell: (e) => e.outcome ?? '—' },
           { header: 'Details', cell: (e) => details(e.details) },
         ]}

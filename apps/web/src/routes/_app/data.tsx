@@ -74,17 +74,18 @@ function DataPage() {
     <Stack>
       <PageTitle>Data</PageTitle>
       <Group align="flex-end">
-        <TextInput label="Run name" value={search.q ?? ''} onChange={(e) => set({ q: e.currentTarget.value || undefined })} />
-        <Select label="Deck" clearable data={(decks.data?.items ?? []).map((d) => d.name)} value={search.deck ?? null} onChange={(v) => set({ deck: v ?? undefined })} />
-        <TextInput label="Workflow" value={search.workflow ?? ''} onChange={(e) => set({ workflow: e.currentTarget.value || undefined })} />
+        <TextInput label="Run name" placeholder="Any name" value={search.q ?? ''} onChange={(e) => set({ q: e.currentTarget.value || undefined })} />
+        <Select label="Deck" placeholder="All decks" clearable data={(decks.data?.items ?? []).map((d) => d.name)} value={search.deck ?? null} onChange={(v) => set({ deck: v ?? undefined })} />
+        <TextInput label="Workflow" placeholder="Any workflow" value={search.workflow ?? ''} onChange={(e) => set({ workflow: e.currentTarget.value || undefined })} />
         <MultiSelect
           label="Status"
+          placeholder={search.status ? undefined : 'Any status'}
           data={STATUSES}
           value={search.status ? search.status.split(',') : []}
           onChange={(v) => set({ status: v.length ? v.join(',') : undefined })}
           w={260}
         />
-        <TextInput label="Started by" value={search.by ?? ''} onChange={(e) => set({ by: e.currentTarget.value || undefined })} />
+        <TextInput label="Started by" placeholder="Anyone" value={search.by ?? ''} onChange={(e) => set({ by: e.currentTarget.value || undefined })} />
         <TextInput type="date" label="From" value={search.from ?? ''} onChange={(e) => set({ from: e.currentTarget.value || undefined })} />
         <TextInput type="date" label="To" value={search.to ?? ''} onChange={(e) => set({ to: e.currentTarget.value || undefined })} />
       </Group>
@@ -95,7 +96,7 @@ function DataPage() {
       </Group>
       <DataTable
         label="Runs"
-        minWidth={900}
+        minWidth={1150}
         columns={[
           { header: 'Compare', cell: (run) => <Checkbox aria-label={`Compare ${run.name}`} checked={chosen.includes(run.id)} onChange={(e) => choose(run.id, e.currentTarget.checked)} />, width: 80 },
           ...Object.values(runColumns('outputs')),

@@ -52,12 +52,27 @@ function HomePage() {
   const me = useMe();
   const decks = $api.useQuery('get', '/api/decks', {}, { refetchInterval: 5_000 });
   const runs = $api.useQuery('get', '/api/runs', { params: { query: { perPage: 10 } } }, { refetchInterval: 5_000 });
+  const waiting = $api.useQuery('get', '/api/attention', {}, { refetchInterval: 5_000 });
+  const workflows = $api.useQuery('get', '/api/workflows', { params: { query: { sort: '-last_modified', perPage: 5 } } });
+  const needing = waiting.data?.items.length ?? 0;
   return (
     <Stack>
       <PageTitle>Lab overview</PageTitle>
       <Text>
         Signed in as {me.name} ({me.role}). {me.canOperate ? 'You can call instruments and run workflows.' : 'You can look at everything; changes need an operator.'}
       </Text>
+      {needing > 0 && (
+        <Card withBorder style={{ borderColor: 'var(--mantine-color-red-7)' }}>
+          <Group justify="space-between">
+            <Text fw={600}>
+              {needing} {needing === 1 ? 'run needs' : 'runs need'} someone: a decision, an input, or a deck back online.
+            </Text>
+            <ButtonLink to="/attention" color="red">
+              See what is waiting
+            </ButtonLink>
+          </Group>
+        </Card>
+      )}
       <Title order={2} size="h3">
         Decks
       </Title>
@@ -70,6 +85,35 @@ function HomePage() {
       <SimpleGrid cols={{ base: 1, md: 2, xl: 3 }}>
         {decks.data?.items.map((deck) => <DeckCard key={deck.name} deck={deck} />)}
       </SimpleGrid>
+      <Title order={2} size="h3">
+        Recently changed workflows
+      </Title>
+      <DataTable
+        label="Recently changed workflows"
+        columns={[
+          {
+            header: 'Workflow',
+            cell: (w) => (
+              <AnchorLink to="/design/$workflow" params={{ workflow: w.name }} search={{ phase: 'script' }}>
+                {w.name}
+              </AnchorLink>
+            ),
+          },
+          { header: 'Deck', cell: (w) => w.deck ?? '—' },
+          { header: 'Changed', cell: (w) => formatTime(w.last_modified) },
+          me.canOperate && {
+            header: 'Run',
+            cell: (w) => (
+              <ButtonLink size="xs" variant="default" to="/execute/$workflow" params={{ workflow: w.name }} aria-label={`Run ${w.name}`}>
+                Run…
+              </ButtonLink>
+            ),
+          },
+        ]}
+        rows={workflows.data?.items}
+        rowKey={(w) => w.name}
+        empty={me.canOperate ? <Text>No workflows yet: start one in Design, or import an IvoryOS JSON file in the Library.</Text> : 'No workflows yet.'}
+      />
       <Title order={2} size="h3">
         Recent runs
       </Title>

@@ -124,9 +124,9 @@ function LibraryPage() {
       </Group>
       <Group align="flex-end">
         <TextInput label="Search" placeholder="Name or description" value={search.q ?? ''} onChange={(e) => set({ q: e.currentTarget.value || undefined })} />
-        <Select label="Deck" clearable data={(decks.data?.items ?? []).map((d) => d.name)} value={search.deck ?? null} onChange={(v) => set({ deck: v ?? undefined })} />
-        <Select label="Status" clearable data={['editing', 'finalized']} value={search.status ?? null} onChange={(v) => set({ status: (v as LibrarySearch['status']) ?? undefined })} />
-        <TextInput label="Author" value={search.author ?? ''} onChange={(e) => set({ author: e.currentTarget.value || undefined })} />
+        <Select label="Deck" placeholder="All decks" clearable data={(decks.data?.items ?? []).map((d) => d.name)} value={search.deck ?? null} onChange={(v) => set({ deck: v ?? undefined })} />
+        <Select label="Status" placeholder="Any status" clearable data={['editing', 'finalized']} value={search.status ?? null} onChange={(v) => set({ status: (v as LibrarySearch['status']) ?? undefined })} />
+        <TextInput label="Author" placeholder="Anyone" value={search.author ?? ''} onChange={(e) => set({ author: e.currentTarget.value || undefined })} />
         <Select
           label="Sort by"
           data={[

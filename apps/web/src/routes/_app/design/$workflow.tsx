@@ -172,7 +172,13 @@ function DesignPage() {
             Export JSON
           </Button>
           {me.canOperate && (
-            <ButtonLink variant="default" to="/execute/$workflow" params={{ workflow }} disabled={dirty || total > 0}>
+            <ButtonLink
+              variant="default"
+              to="/execute/$workflow"
+              params={{ workflow }}
+              disabled={dirty || total > 0}
+              title={dirty ? 'Save first' : total > 0 ? `Fix the ${total} ${total === 1 ? 'problem' : 'problems'} first` : undefined}
+            >
               Run…
             </ButtonLink>
           )}

@@ -73,6 +73,7 @@ function DevicesPage() {
           </Group>
         )}
       </Group>
+      {!me.canOperate && <Text size="sm">You can read every method and its arguments here; calling an instrument needs an operator.</Text>}
       {data && !online && <Alert color="orange">{deck} is offline since {formatTime(data.lastSeenAt)}: calls are possible again once its agent is back.</Alert>}
       {data?.status === 'busy' && me.canOperate && <Alert color="blue">A run is in progress on {deck}: a direct call asks before it overrides the run.</Alert>}
       <Group align="flex-start" wrap="nowrap" gap="md">

@@ -2,11 +2,12 @@ import { Alert, Button, Card, Group, List, NumberInput, Select, Stack, Tabs, Tex
 import { useQuery } from '@tanstack/react-query';
 import { createFileRoute, useNavigate } from '@tanstack/react-router';
 import { useEffect, useState } from 'react';
-import type { TypeDescriptor } from '@ivoryos/contracts';
+import type { TypeDescriptor, WorkflowAction } from '@ivoryos/contracts';
 import { $api, errorText, fetchClient, fieldErrors } from '../../../api/client';
 import { DeckQueue } from '../../../components/deck-queue';
 import { PageTitle } from '../../../components/page-title';
 import { ParamTable } from '../../../components/param-table';
+import { treeRows } from '../../../lib/designer-tree';
 import { useMe } from '../../../lib/me';
 import { convertRows, emptyRow, type ParamColumn, type TextRow } from '../../../lib/param-table';
 import { oneOf, optionalString } from '../../../lib/search';
@@ -20,6 +21,15 @@ export const Route = createFileRoute('/_app/execute/$workflow')({
   }),
   component: ExecutePage,
 });
+
+/** What the run will do, in the loop's terms: iterations, and the steps of each phase. */
+function preview(count: number, table: boolean, batch: number, phases: Record<string, WorkflowAction[]> | undefined): string {
+  const steps = (name: string) => treeRows(phases?.[name] ?? []).filter((r) => r.kind === 'leaf').length;
+  const iterations = table ? Math.ceil(count / batch) : count;
+  const loops = (phases?.script ?? []).some((a) => a.instrument === 'repeat' || a.instrument === 'while');
+  const head = table ? `${count} ${count === 1 ? 'row' : 'rows'} in batches of ${batch}: ${iterations} ${iterations === 1 ? 'iteration' : 'iterations'}` : `${iterations} ${iterations === 1 ? 'iteration' : 'iterations'} of ${batch} ${batch === 1 ? 'sample' : 'samples'}`;
+  return `${head}, each running the script's ${steps('script')} steps${loops ? ' (more where they repeat)' : ''}; prep (${steps('prep')} steps) and cleanup (${steps('cleanup')}) run once.`;
+}
 
 /** `parameters[3].temp` (the gateway's path) → `3:temp` (the grid's key). */
 function gridErrors(errors: Record<string, string>): Record<string, string> {
@@ -130,6 +140,11 @@ function ExecutePage() {
             Parameter table
           </Tabs.Tab>
         </Tabs.List>
+        <Text size="sm" mt={4}>
+          {hasParams
+            ? `The workflow takes run parameters (${columns.map((c) => `#${c.name}`).join(', ')}): give one row per sample. Repeat is for workflows without them.`
+            : 'The workflow takes no run parameters: it is repeated. A parameter table is for workflows with #parameters.'}
+        </Text>
         <Tabs.Panel value="repeat" pt="sm">
           <NumberInput label="Repeat" description="How many iterations" min={1} max={100000} allowDecimal={false} value={repeat} onChange={setRepeat} w={200} />
         </Tabs.Panel>
@@ -153,9 +168,7 @@ function ExecutePage() {
         <TextInput label="Run name" placeholder={`${workflow} (default)`} value={name} onChange={(e) => setName(e.currentTarget.value)} />
         <TextInput label="Webhook URLs" description="Comma-separated; told when the run waits, completes or fails" value={webhook} onChange={(e) => setWebhook(e.currentTarget.value)} w={320} />
       </Group>
-      <Text>
-        {mode === 'table' ? `${rowCount} rows` : `${rowCount} iterations`} × batch size {Number(batchSize) || 1}
-      </Text>
+      <Text>{preview(rowCount, mode === 'table', Number(batchSize) || 1, wf.data?.script_dict as unknown as Record<string, WorkflowAction[]> | undefined)}</Text>
       {problems && <Alert color="red" title="The run was not queued">{problems.message}</Alert>}
       {me.canOperate && (
         <Group>

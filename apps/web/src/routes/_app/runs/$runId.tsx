@@ -6,6 +6,7 @@ import { DecisionDialog, WaitingBanner, type DecisionHandlers } from '../../../c
 import { AnchorLink } from '../../../components/links';
 import { PageTitle } from '../../../components/page-title';
 import { RunLog } from '../../../components/run-log';
+import { MODE_WORDS } from '../../../components/run-columns';
 import { RunOutputs } from '../../../components/run-outputs';
 import { RunSteps } from '../../../components/run-steps';
 import { RunTimeline } from '../../../components/run-timeline';
@@ -19,7 +20,6 @@ import { runQuery, useRunStream, type Progress } from '../../../lib/run-stream';
 import { oneOf } from '../../../lib/search';
 
 const TABS = ['steps', 'timeline', 'log', 'outputs'] as const;
-const MODE_WORDS: Record<string, string> = { repeat: 'repeated', parameters: 'parameter table', optimizer: 'optimizer' };
 
 export const Route = createFileRoute('/_app/runs/$runId')({
   validateSearch: (s: Record<string, unknown>): { tab: (typeof TABS)[number] } => ({ tab: oneOf(s.tab, TABS, 'steps') }),
