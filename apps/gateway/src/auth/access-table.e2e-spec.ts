@@ -90,6 +90,8 @@ const UNDOCUMENTED: Record<string, AccessLevel> = {
   'IvoryosLibraryController.load': 'viewer',
   'IvoryosLibraryController.submitPython': 'operator',
   'IvoryosExecutionsController.config': 'operator',
+  'IvoryosExecutionsController.campaign': 'operator',
+  'IvoryosExecutionsController.optimizerSchema': 'viewer',
   'IvoryosExecutionsController.status': 'viewer',
   'IvoryosExecutionsController.queue': 'viewer',
   'IvoryosExecutionsController.pauseResume': 'operator',

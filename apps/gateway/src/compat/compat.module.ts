@@ -3,6 +3,7 @@ import { AuthModule } from '../auth/auth.module';
 import { DirectCallsModule } from '../direct-calls/direct-calls.module';
 import { RunsModule } from '../runs/runs.module';
 import { WorkflowsModule } from '../workflows/workflows.module';
+import { IvoryosCampaignService } from './ivoryos-campaign.service';
 import { IvoryosCompatController } from './ivoryos-compat.controller';
 import { IvoryosDecks } from './ivoryos-decks';
 import { IvoryosDraftsService } from './ivoryos-drafts.service';
@@ -17,6 +18,6 @@ import { IvoryosTasksService } from './ivoryos-tasks.service';
 @Module({
   imports: [AuthModule, DirectCallsModule, RunsModule, WorkflowsModule],
   controllers: [IvoryosCompatController, IvoryosLibraryController, IvoryosExecutionsController],
-  providers: [IvoryosDecks, IvoryosDraftsService, IvoryosExecutionsService, IvoryosLibraryService, IvoryosRecordsService, IvoryosTasksService],
+  providers: [IvoryosCampaignService, IvoryosDecks, IvoryosDraftsService, IvoryosExecutionsService, IvoryosLibraryService, IvoryosRecordsService, IvoryosTasksService],
 })
 export class CompatModule {}

@@ -244,4 +244,43 @@ describe('IvoryOS client flow', () => {
     const anonymous = await fetch(`${gw.url}/decks/${agent.deck}/ivoryos/executions/status`, { redirect: 'manual' });
     expect(anonymous.headers.get('location')).toBe(`/decks/${agent.deck}/ivoryos/auth/login?next=${encodeURIComponent(`/decks/${agent.deck}/ivoryos/executions/status`)}`);
   });
+
+  it('runs an optimizer campaign of the loaded workflow (the built-in optimizer serving ax) and answers optimizer_schema', async () => {
+    // IvoryOS 1.6.11 without an optimizer package answered {} (the recording); with one, { key: get_schema() }
+    const schemas = (await call('POST', '/ivoryos/executions/optimizer_schema', {})).json;
+    expect(Object.keys(schemas)).toEqual(['builtin', 'ax', 'baybe', 'nimo']);
+    const ax = (await call('POST', '/ivoryos/executions/optimizer_schema', { optimizer_type: 'ax' })).json;
+    expect(Object.keys(ax)).toEqual(expect.arrayContaining(['parameter_types', 'multiple_objectives', 'supports_continuous', 'supports_constraints', 'optimizer_config', 'additional_field']));
+    expect(ax.served_by).toMatch(/built-in/);
+    expect((await call('POST', '/ivoryos/executions/optimizer_schema', { optimizer_type: 'skopt' })).json.error).toBe('Optimizer skopt is not supported or not found.');
+
+    await expectIvoryos('GET', '/library/example_workflow', '/library/<name>');
+    const campaign = {
+      optimizer_type: 'ax', repeat: '2', batch_size: '2',
+      parameters: [
+        { name: 'param_1', type: 'range', value_type: 'int', bounds: [0, 10] },
+        { name: 'param_2', type: 'choice', value_type: 'int', bounds: [1, 2, 3] },
+      ],
+      objectives: [{ name: 'analyze_result', minimize: false }],
+      parameter_constraints: [], steps: { step_1: { model: 'Sobol', num_samples: 2 }, step_2: { model: 'BoTorch' } },
+    };
+    const bad = await call('POST', '/ivoryos/executions/campaign', { ...campaign, objectives: [{ name: 'nope', minimize: true }] });
+    expect([bad.status, (bad.json.errors as unknown as Json[]).map((e) => e.path)]).toEqual([400, ['objectives[0].name']]);
+    const started = (await call('POST', '/ivoryos/executions/campaign', campaign)).json;
+    expect(started).toEqual({ status: 'task started', task_id: expect.any(Number), optimizer: expect.stringMatching(/^built-in .* serving a request for ax/) });
+    await idle();
+    const done = await waitFor(async () => {
+      const r = await call('GET', `/ivoryos/executions/records/${started.task_id as number}`);
+      return (r.json.workflow_info as Json).end_time ? r : undefined;
+    }, 10_000, 'the campaign to be recorded as ended');
+    expect(shapeMismatches('GET /executions/records/<id> 200', done.json)).toEqual([]);
+    // repeat 2 x batch_size 2: two iterations of two trials, each with the suggested parameters
+    const script = (done.json.phases as { script: Record<string, Json[]> }).script;
+    expect(Object.keys(script)).toEqual(['1', '2']);
+    for (const it of Object.values(script)) expect(it[0].parameters).toEqual([expect.objectContaining({ param_1: expect.any(Number) }), expect.objectContaining({ param_2: expect.any(Number) })]);
+    const trials = (await call('GET', `/api/runs/${started.task_id as number}/trials`)).json;
+    expect((trials.items as unknown as Json[]).map((t) => t.suggestedBy)).toEqual(['initial', 'initial', 'model', 'model']);
+    const log = await fetch(`${gw.url}/api/runs/${started.task_id as number}/log`, { headers: { cookie } }).then((r) => r.text());
+    expect(log.split('\n')[0]).toMatch(/INFO Optimizer: built-in GP-LogEI \(libs\/optimizer\), serving a request for ax \(not installed here\); budget 4 trials, batch size 2/);
+  }, 60_000);
 });

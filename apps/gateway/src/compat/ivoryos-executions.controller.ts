@@ -5,6 +5,7 @@ import { Access } from '../auth/access.decorator';
 import { CurrentActor, type AuthActor } from '../common/actor';
 import { CompatAuthFilter } from './compat-auth.filter';
 import { IVORYOS_PREFIXES } from './ivoryos-compat.controller';
+import { IvoryosCampaignService } from './ivoryos-campaign.service';
 import { IvoryosDecks } from './ivoryos-decks';
 import { IvoryosExecutionsService } from './ivoryos-executions.service';
 import { IvoryosRecordsService } from './ivoryos-records.service';
@@ -21,7 +22,22 @@ export class IvoryosExecutionsController {
     private readonly executions: IvoryosExecutionsService,
     private readonly records: IvoryosRecordsService,
     private readonly decks: IvoryosDecks,
+    private readonly campaigns: IvoryosCampaignService,
   ) {}
+
+  @Post('executions/campaign')
+  @HttpCode(200)
+  @Access('operator')
+  async campaign(@Param('deck') deckPath: string | undefined, @Body() body: unknown, @CurrentActor() actor: AuthActor): Promise<JsonObject> {
+    return this.campaigns.campaign(body, await this.decks.resolve(deckPath, actor), actor);
+  }
+
+  @Post('executions/optimizer_schema')
+  @HttpCode(200)
+  @Access('viewer')
+  optimizerSchema(@Body() body: unknown): JsonObject {
+    return this.campaigns.schema(body);
+  }
 
   @Post('executions/config')
   @HttpCode(200)

@@ -1,5 +1,6 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
+import type { OptimizerRunPlan } from '../submit/optimizer-run-plan';
 import type { RunEventType, RunStatus } from '@ivoryos/contracts';
 import { RunCommandRecord, RunEventRecord, WorkflowRun } from '@ivoryos/db';
 import type { LedgerRow } from '../live/sse-format';
@@ -40,6 +41,12 @@ export class RunLedger {
     const run = await this.em.fork().findOne(WorkflowRun, { id: runId }, { fields: ['repeat', 'parameters', 'batchSize'], disableIdentityMap: true });
     if (!run) return null;
     return run.parameters ? Math.ceil(run.parameters.length / Math.max(1, run.batchSize)) : run.repeat;
+  }
+
+  /** An optimizer run's campaign as kept at submission (null for other runs). */
+  async optimizerPlan(runId: string): Promise<OptimizerRunPlan | null> {
+    const run = await this.em.fork().findOne(WorkflowRun, { id: runId }, { fields: ['optimizer'], disableIdentityMap: true });
+    return (run?.optimizer as unknown as OptimizerRunPlan | null) ?? null;
   }
 
   /** Who issued each of the run's operator commands, by command id. */

@@ -1,6 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { NotFound } from '../../common/domain-errors';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../../config/gateway-config';
+import { BUILT_IN } from '../submit/optimizer-run-plan';
+import type { OptimizerRunPlan } from '../submit/optimizer-run-plan';
 import { RunLedger } from './run-ledger';
 import { formatLogLine, LOG_EVENT_TYPES, type RunLogContext } from './run-log-format';
 
@@ -22,6 +24,8 @@ export class RunLogService {
     const run = await this.ledger.position(runId, deckScope);
     if (!run) throw new NotFound('run', runId);
     const ledger = this.ledger;
+    const plan = await ledger.optimizerPlan(runId);
+    const header = plan ? `${run.createdAt.toISOString()} INFO ${optimizerLine(plan)}\n` : '';
     const ctx: RunLogContext = {
       total: await ledger.mainTotal(runId),
       steps: steps ?? this.config.env.IVORYOS_RUN_LOG_STEPS,
@@ -29,6 +33,7 @@ export class RunLogService {
     };
     return (async function* pages() {
       let after = 0;
+      if (header) yield header;
       for (;;) {
         const rows = await ledger.rows(runId, after, run.lastSeq, PAGE, LOG_EVENT_TYPES);
         if (!rows.length) return;
@@ -43,4 +48,11 @@ export class RunLogService {
 
 function isObject<T>(v: T): v is Extract<T, Record<string, unknown>> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** The run log's first line for an optimizer run: what chose its trials, with the campaign's size and seed. */
+export function optimizerLine(plan: OptimizerRunPlan): string {
+  const by = plan.servedBy ?? `${BUILT_IN}${plan.config.algorithm && plan.config.algorithm !== 'gp-logei' ? `, algorithm ${plan.config.algorithm}` : ''}`;
+  const seeded = plan.seeded.length ? `, ${plan.seeded.length} seeded trials` : '';
+  return `Optimizer: ${by}; budget ${plan.budget} trials, batch size ${plan.batchSize}, seed ${plan.seed}${seeded}`;
 }

@@ -66,6 +66,8 @@ export class RunSubmissionService {
   async queue(
     doc: WorkflowDocument, workflowName: string | null, deckName: string, dto: Omit<SubmitRunDto, 'workflow'>, csv: string | undefined,
     actor: AuthActor, idempotencyKey: string | null = null,
+    /** An optimizer run: what serves the campaign, when a caller asked for another optimizer by name (IvoryOS's ax, baybe, nimo). */
+    extras: { servedBy?: string } = {},
   ): Promise<SubmitRunResponse> {
     const deck = await this.decks.find(deckName);
     if (!deck.schema) throw new Conflict(`deck '${deckName}' has not registered its instruments yet`, [{ path: 'deck', message: 'has no registered schema' }]);
@@ -80,7 +82,8 @@ export class RunSubmissionService {
       }));
       throw new BadInput(`Workflow '${doc.name}' cannot run on deck '${deckName}': ${errors.length} problem(s), first: ${errors[0].message}`, errors);
     }
-    const optimizer = dto.optimizer !== undefined ? await this.optimizerPlan(dto, csv, validation, deck.schema, actor) : null;
+    const plan = dto.optimizer !== undefined ? await this.optimizerPlan(dto, csv, validation, deck.schema, actor) : null;
+    const optimizer = plan && extras.servedBy ? { ...plan, servedBy: extras.servedBy } : plan;
     const rows = optimizer ? null : this.rows(dto, csv, validation.parameters, deck.schema);
     const position = ((await this.em.getConnection().execute<{ max: number | null }[]>(
       'select max(position) as max from workflow_run where deck = ? and status = ?', [deckName, 'queued'],
