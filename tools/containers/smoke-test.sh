@@ -39,6 +39,8 @@ cleanup() {
   fi
   $compose down -v >/dev/null 2>&1 || true
   $PODMAN volume ls -q | grep "^${project}_" | xargs -r $PODMAN volume rm -f >/dev/null 2>&1 || true
+  # podman-compose 1.0's down leaves the project network.
+  $PODMAN network rm -f "${project}_default" >/dev/null 2>&1 || true
   rm -rf "$IVORYOS_SMOKE_CALLS_DIR"
   echo "── smoke test $([ $code -eq 0 ] && echo passed || echo FAILED) in $(($(date +%s) - t0)) s"
   exit $code

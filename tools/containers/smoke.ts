@@ -5,6 +5,7 @@
    step recorded once and called once, the event ledger has no hole, the agents stay up), then a
    run on the Python deck. */
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Api, equilibrate } from '../chaos/lib/api';
 import { checkLongRun, longRunRows, saveLongWorkflow } from '../chaos/lib/long-run';
@@ -29,6 +30,17 @@ const decks = [
 const [ts, py] = decks;
 const containerOf = (service: string) => `ivoryos-${service}`;
 
+/** The container's memory cgroup peak (cgroup v1, page cache included), in MiB; undefined where not readable. */
+function peakMiB(container: string): number | undefined {
+  try {
+    const pid = sh([...podman, 'inspect', container, '--format', '{{.State.Pid}}']).trim();
+    const line = readFileSync(`/proc/${pid}/cgroup`, 'utf8').split('\n').find((l) => /^\d+:memory:/.test(l));
+    const bytes = Number(readFileSync(`/sys/fs/cgroup/memory${line?.split(':')[2] ?? '?'}/memory.max_usage_in_bytes`, 'utf8'));
+    return Math.round(bytes / 1048576);
+  } catch {
+    return undefined;
+  }
+}
 const sh = (cmd: string[]) => execFileSync(cmd[0], cmd.slice(1), { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 /** When the container last started and whether it runs: the same value before and after means it was never restarted. */
 const started = (container: string) => sh([...podman, 'inspect', container, '--format', '{{.State.Running}} {{.State.StartedAt}} {{.RestartCount}}']).trim();
@@ -52,6 +64,8 @@ void new Scenario('containers: two gateways behind haproxy, both demo decks, one
       'node', 'dist/apps/deck-agent/src/cli.js', 'provision', d.deck]);
     s.check(`provisioned deck ${d.deck}'s token inside its agent container`, /deck-tokens/.test(out), out.trim());
   }
+  // The agents' first start introspected their decks (a TypeScript compiler child for the TS deck); restarts read the cache.
+  s.log(`agents' memory peak over their first start: ${decks.map((d) => `${d.deck} ${peakMiB(containerOf(d.service)) ?? '?'} MiB`).join(', ')}`);
   const restartedAt = Date.now();
   s.log(`both tokens provisioned in ${((restartedAt - t0) / 1000).toFixed(1)} s; restarting the agents`);
   sh([...podman, 'restart', ...decks.map((d) => containerOf(d.service))]);
