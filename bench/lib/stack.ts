@@ -170,6 +170,8 @@ export interface StackOptions {
   deck?: string;
   /** The deck module the agent serves (default the TypeScript demo; `examples/decks/python/abstract_sdl_py.py` for the Python one). */
   deckFile?: string;
+  /** false: no agent (the bench starts its own, e.g. bench/scale.ts). */
+  agent?: boolean;
 }
 
 export interface DatabaseInfo {
@@ -199,7 +201,7 @@ export class Stack {
       await this.startRedis();
       await this.createDatabase();
       await this.startGateway();
-      await this.startAgent();
+      if (this.options.agent !== false) await this.startAgent();
       return this;
     } catch (err) {
       await this.dispose().catch(() => undefined);
