@@ -13,5 +13,7 @@ export default defineConfig({
       '@ivoryos/workflow': `${here}../../libs/workflow/src/index.ts`,
     },
   },
-  test: { environment: 'jsdom', include: ['src/**/*.test.{ts,tsx}'], setupFiles: ['./src/test-setup.ts'] },
+  // jsdom renders of whole Mantine forms took 6–8 s on a loaded 2-core CI machine: the 5 s default
+  // failed tests that were right, so the limit is generous (a hang still fails).
+  test: { environment: 'jsdom', include: ['src/**/*.test.{ts,tsx}'], setupFiles: ['./src/test-setup.ts'], testTimeout: 30_000 },
 });
