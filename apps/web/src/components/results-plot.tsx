@@ -25,7 +25,7 @@ export function ResultsPlot({ tables, idPrefix, summarise = false }: { tables: R
   const [y, setY] = useState<string | null>(null);
   const xCol = x && numeric.includes(x) ? x : numeric.includes('sample') ? 'sample' : numeric[0];
   const yCol = y && numeric.includes(y) ? y : defaultY(numeric);
-  const series = useMemo(() => (xCol && yCol ? tables.map((t) => seriesOf(t.label, t.rows, xCol, yCol)) : []), [tables, xCol, yCol]);
+  const series = useMemo(() => (xCol && yCol ? tables.map((t) => seriesOf(tables.length === 1 ? yCol : t.label, t.rows, xCol, yCol)) : []), [tables, xCol, yCol]);
   if (!xCol || !yCol) return <Text size="sm">No numeric results to plot yet.</Text>;
   const points = series.reduce((n, s) => n + s.points.length, 0);
   return (

@@ -28,14 +28,14 @@ export const runColumns = (tab: 'steps' | 'outputs') =>
     created: { header: 'Created', cell: (run) => formatTime(run.createdAt) },
     duration: { header: 'Duration', cell: (run) => durationBetween(run.startedAt, run.endedAt) },
     downloads: {
-      header: 'Downloads',
+      header: 'CSV',
       cell: (run) => (
         <Group gap="xs" wrap="nowrap">
           <Anchor size="sm" href={`/api/runs/${run.id}/results.csv`} download={`${run.name}-results.csv`} aria-label={`Results CSV of ${run.name}`}>
-            results.csv
+            results
           </Anchor>
           <Anchor size="sm" href={`/api/runs/${run.id}/steps.csv`} download={`${run.name}-steps.csv`} aria-label={`Steps CSV of ${run.name}`}>
-            steps.csv
+            steps
           </Anchor>
         </Group>
       ),

@@ -7,12 +7,20 @@ import { DataTable } from '../data-table';
 const KINDS = ['call', 'run', 'control', 'admin', 'step'] as const;
 const PER_PAGE = 50;
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Instants in local time like the When column, ids by their first 8 characters (hover shows the whole target). */
+function readable(text: string): string {
+  if (UUID.test(text)) return `${text.slice(0, 8)}…`;
+  return /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(text) ? formatTime(text) : text;
+}
+
 function details(value: unknown): string {
   if (!value || typeof value !== 'object') return '';
   // Empty fields say nothing.
   return Object.entries(value as Record<string, unknown>)
     .filter(([, v]) => v !== null && v !== undefined && v !== '')
-    .map(([k, v]) => `${k}=${formatValue(v)}`)
+    .map(([k, v]) => `${k}=${typeof v === 'string' ? readable(v) : formatValue(v)}`)
     .join(', ');
 }
 
@@ -41,7 +49,7 @@ export function AuditPanel() {
           { header: 'Kind', cell: (e) => e.kind },
           { header: 'Deck', cell: (e) => e.deck ?? '—' },
           { header: 'Action', cell: (e) => e.action },
-          { header: 'Target', cell: (e) => <Code title={e.target}>{/^[0-9a-f]{8}-[0-9a-f-]{27}$/.test(e.target) ? `${e.target.slice(0, 8)}…` : e.target}</Code> },
+          { header: 'Target', cell: (e) => <Code title={e.target}>{readable(e.target)}</Code> },
           { header: 'Outcome', cell: (e) => e.outcome ?? '—' },
           { header: 'Details', cell: (e) => details(e.details) },
         ]}

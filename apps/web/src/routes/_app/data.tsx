@@ -96,9 +96,9 @@ function DataPage() {
       </Group>
       <DataTable
         label="Runs"
-        minWidth={1150}
+        minWidth={1040}
         columns={[
-          { header: 'Compare', cell: (run) => <Checkbox aria-label={`Compare ${run.name}`} checked={chosen.includes(run.id)} onChange={(e) => choose(run.id, e.currentTarget.checked)} />, width: 80 },
+          { header: 'Compare', cell: (run) => <Checkbox aria-label={`Compare ${run.name}`} checked={chosen.includes(run.id)} onChange={(e) => choose(run.id, e.currentTarget.checked)} /> },
           ...Object.values(runColumns('outputs')),
         ]}
         rows={isLoading ? undefined : (data?.items ?? [])}
