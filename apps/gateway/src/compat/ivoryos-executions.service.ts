@@ -118,7 +118,7 @@ export class IvoryosExecutionsService {
       const pending = active.status === 'running' && (await this.controls.pausePending(active.id));
       const req: ControlRequest | undefined = active.status === 'running' ? { type: pending ? 'resume' : 'pause' }
         : active.status === 'paused' || kind === 'pause' ? { type: 'resume' }
-          : kind === 'error' || kind === 'interrupted' ? { type: 'skip' } : undefined;
+          : kind === 'error' || kind === 'interrupted' || kind === 'optimizer' ? { type: 'skip' } : undefined;
       if (!req) throw new Conflict(`the run waits for an input (${active.waiting?.message ?? ''}); answer it with POST /api/runs/${active.number}/input`);
       refusedAsConflict(await this.controls.control(active.id, req, actor));
       return { pause_status: req.type === 'pause' ? 'Paused' : 'Resumed', status: 'ok' };

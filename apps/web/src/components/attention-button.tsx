@@ -60,6 +60,8 @@ export function waitingTitle(kind: string): string {
       return 'Input needed';
     case 'pause':
       return 'Operator action required';
+    case 'optimizer':
+      return 'The optimizer could not suggest the next trial';
     default:
       return 'Waiting';
   }

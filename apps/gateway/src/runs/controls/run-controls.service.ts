@@ -27,8 +27,8 @@ const RULES: Record<RunCommandType, Rule> = {
   pause: { statuses: ['running'] },
   // A running run can be resumed only while a pause it accepted has not taken effect yet (see checkState).
   resume: { statuses: ['paused', 'waiting', 'running'], prompts: ['pause'] },
-  retry: { statuses: ['waiting'], prompts: ['error', 'interrupted'] },
-  skip: { statuses: ['waiting'], prompts: ['error', 'interrupted'] },
+  retry: { statuses: ['waiting'], prompts: ['error', 'interrupted', 'optimizer'] },
+  skip: { statuses: ['waiting'], prompts: ['error', 'interrupted', 'optimizer'] },
   input: { statuses: ['waiting'], prompts: ['input'] },
   stop: { statuses: ['running', 'paused', 'waiting'] },
 };
