@@ -97,6 +97,8 @@ const UNDOCUMENTED: Record<string, AccessLevel> = {
   'IvoryosExecutionsController.pauseResume': 'operator',
   'IvoryosExecutionsController.abortPending': 'operator',
   'IvoryosExecutionsController.abortCurrent': 'operator',
+  'IvoryosExecutionsController.retry': 'operator',
+  'IvoryosExecutionsController.currentTask': 'viewer',
   'IvoryosExecutionsController.list': 'viewer',
   'IvoryosExecutionsController.detail': 'viewer',
   'MetricsController.scrape': 'public',

@@ -230,6 +230,24 @@ describe('IvoryOS client flow', () => {
     expect([await apiRun(), /Control resume by admin: applied/.test(log), /status paused/.test(log)]).toEqual(['completed', true, false]);
   }, 60_000);
 
+  it('describes the run holding the deck (executions/current_task) and retries its failed step (executions/retry)', async () => {
+    expect(await call('GET', '/ivoryos/executions/current_task')).toEqual({ status: 200, json: { error: 'No task currently running' } });
+    await expectIvoryos('POST', '/draft/submit_python', '/draft/submit_python', {
+      workflow_name: 'retry_wf', script: 'deck.sdl.fail_once()\nresult = deck.sdl.analyze(param_1=1, param_2=2)', cleanup: '', prep: '',
+    });
+    const run = await expectIvoryos('POST', '/executions/config', '/executions/config', { repeat: 1 });
+    const apiRun = async () => (await call('GET', `/api/runs/${run.task_id as number}`)).json;
+    await waitFor(async () => ((await apiRun()).status === 'waiting' ? true : undefined), 20_000, 'the run to wait after its failed step');
+    expect(await call('GET', '/ivoryos/executions/current_task')).toEqual({
+      status: 200, json: { 'Batch Size': 1, Mode: 'Repeated Execution', 'Repeat Count': 1, id: run.task_id, name: 'retry_wf', status: 'waiting' },
+    });
+    expect(await call('POST', '/ivoryos/executions/retry')).toEqual({ status: 200, json: { status: 'ok, retrying failed step' } });
+    await idle();
+    expect((await apiRun()).status).toBe('completed');
+    const nothing = await call('POST', '/ivoryos/executions/retry');
+    expect([nothing.status, nothing.json.error]).toEqual([409, 'nothing to retry: no run holds the deck']);
+  }, 60_000);
+
   it('lists the library by keyword, answers unknown names and ids as IvoryOS does, and serves the deck by name too', async () => {
     expect(await expectIvoryos('GET', '/library/?keyword=py_', '/library/')).toEqual({ workflows: ['py_wf'] });
     expect((await expectIvoryos('GET', '/library/', '/library/')).workflows).toEqual(expect.arrayContaining(['py_wf', 'example_workflow']));

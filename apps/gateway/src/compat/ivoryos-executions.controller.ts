@@ -79,6 +79,19 @@ export class IvoryosExecutionsController {
     return this.executions.abort(await this.decks.resolve(deckPath, actor), 'now', actor);
   }
 
+  @Post('executions/retry')
+  @HttpCode(200)
+  @Access('operator')
+  async retry(@Param('deck') deckPath: string | undefined, @CurrentActor() actor: AuthActor): Promise<JsonObject> {
+    return this.executions.retry(await this.decks.resolve(deckPath, actor), actor);
+  }
+
+  @Get('executions/current_task')
+  @Access('viewer')
+  async currentTask(@Param('deck') deckPath: string | undefined, @CurrentActor() actor: AuthActor): Promise<JsonObject> {
+    return this.executions.currentTask(await this.decks.resolve(deckPath, actor));
+  }
+
   @Get('executions/records')
   @Access('viewer')
   async list(@Param('deck') deckPath: string | undefined, @Query('keyword') keyword: unknown, @CurrentActor() actor: AuthActor): Promise<JsonObject> {

@@ -97,12 +97,34 @@ export class IvoryosExecutionsService {
     );
     return runs.map((r) => {
       const rows = r.parameters ?? null;
-      const details: JsonObject = rows
-        ? { Mode: 'Configuration List', 'Config Entries': rows.length, 'Config Preview (First 5)': rows.slice(0, 5) }
-        : { Mode: 'Repeated Execution', 'Repeat Count': r.repeat };
-      details['Batch Size'] = r.batchSize;
-      return sortKeys({ args: rows ? `Config: ${rows.length} entries` : `${r.repeat} iteration(s)`, details, id: r.number, name: r.name, status: 'pending' });
+      return sortKeys({ args: rows ? `Config: ${rows.length} entries` : `${r.repeat} iteration(s)`, details: runDetails(r, 'preview'), id: r.number, name: r.name, status: 'pending' });
     });
+  }
+
+  /**
+   * `GET /executions/current_task`: the run holding the deck as IvoryOS describes its task (mode,
+   * repeat count or the whole parameter table, batch size); none: 200 `{ error }`, as IvoryOS answers.
+   */
+  async currentTask(deck: string): Promise<JsonObject> {
+    const em = this.em.fork();
+    const active = await this.active(em, deck);
+    if (!active) return { error: 'No task currently running' };
+    const run = await em.findOneOrFail(WorkflowRun, { id: active.id }, { fields: [...RUN_FIELDS, 'parameters'] });
+    return sortKeys({ ...runDetails(run, 'full'), id: run.number, name: run.name, status: run.status });
+  }
+
+  /**
+   * `POST /executions/retry`: the run waiting after a failed (or interrupted) step runs it again.
+   * Nothing to retry is a 409 saying why (IvoryOS sets a flag and toggles pause, which can pause a healthy run).
+   */
+  async retry(deck: string, actor: AuthActor): Promise<JsonObject> {
+    const active = await this.active(this.em.fork(), deck);
+    const kind = active?.status === 'waiting' ? active.waiting?.kind : undefined;
+    if (!active || (kind !== 'error' && kind !== 'interrupted')) {
+      throw new Conflict(`nothing to retry: ${active ? `run ${active.number} is ${active.status}${kind ? ` (waiting for ${kind})` : ''}` : 'no run holds the deck'}`);
+    }
+    refusedAsConflict(await this.controls.control(active.id, { type: 'retry' }, actor));
+    return { status: 'ok, retrying failed step' };
   }
 
   /**
@@ -150,6 +172,16 @@ export class IvoryosExecutionsService {
       { fields: [...RUN_FIELDS], orderBy: { createdAt: 'asc' } },
     );
   }
+}
+
+/** IvoryOS's task details: `preview` (the queue's first 5 rows) or `full` (the current task's whole table). */
+function runDetails(r: Pick<WorkflowRun, 'parameters' | 'repeat' | 'batchSize'>, rows: 'preview' | 'full'): JsonObject {
+  const table = r.parameters ?? null;
+  const details: JsonObject = table
+    ? { Mode: 'Configuration List', 'Config Entries': table.length, ...(rows === 'full' ? { 'Full Config': table } : { 'Config Preview (First 5)': table.slice(0, 5) }) }
+    : { Mode: 'Repeated Execution', 'Repeat Count': r.repeat };
+  details['Batch Size'] = r.batchSize;
+  return details;
 }
 
 /** The agent refused the control (the run moved on meanwhile): say why rather than "ok". */
