@@ -114,13 +114,14 @@ export class IvoryosExecutionsService {
   }
 
   /**
-   * `POST /executions/retry`: the run waiting after a failed (or interrupted) step runs it again.
+   * `POST /executions/retry`: the run waiting after a failed (or interrupted) step, or a failed
+   * optimizer suggestion, tries it again.
    * Nothing to retry is a 409 saying why (IvoryOS sets a flag and toggles pause, which can pause a healthy run).
    */
   async retry(deck: string, actor: AuthActor): Promise<JsonObject> {
     const active = await this.active(this.em.fork(), deck);
     const kind = active?.status === 'waiting' ? active.waiting?.kind : undefined;
-    if (!active || (kind !== 'error' && kind !== 'interrupted')) {
+    if (!active || (kind !== 'error' && kind !== 'interrupted' && kind !== 'optimizer')) {
       throw new Conflict(`nothing to retry: ${active ? `run ${active.number} is ${active.status}${kind ? ` (waiting for ${kind})` : ''}` : 'no run holds the deck'}`);
     }
     refusedAsConflict(await this.controls.control(active.id, { type: 'retry' }, actor));
