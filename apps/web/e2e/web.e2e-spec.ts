@@ -387,6 +387,35 @@ describe('the web UI in Chromium against the real gateway, database, Redis and d
     expect(await ended()).toEqual(['completed', 'completed']);
   });
 
+  it('runs an optimizer campaign set up in the Optimize tab, and shows its trials and best so far', async () => {
+    const page = admin.page;
+    const optFlow = { name: 'opt_flow', deck: stack.deck, script_dict: { prep: [], script: [act(1, 'deck.bench', 'noop', { x: '#amount' }, { return: 'echo' })], cleanup: [] } };
+    expect((await stack.api('POST', '/api/workflows', optFlow)).status).toBe(201);
+    await page.goto(`${origin}/execute/opt_flow?mode=optimizer`);
+    await page.getByText('Checked against the deck: no problems.').waitFor({ timeout: UI_WAIT });
+    await page.getByRole('tab', { name: 'Optimize', selected: true }).waitFor();
+    // Every problem marked before anything is sent: the range is still empty.
+    await page.getByRole('button', { name: 'Queue run' }).click();
+    await page.getByText('2 fields need attention in the Optimize tab.').waitFor();
+    problems.push(...(await auditPage(page, 'execute-optimize-problems')));
+    await page.getByLabel('amount: lowest').fill('0');
+    await page.getByLabel('amount: highest').fill('10');
+    await page.getByLabel('Trials').fill('5');
+    problems.push(...(await auditPage(page, 'execute-optimize')));
+    await page.getByRole('button', { name: 'Queue run' }).click();
+    await page.waitForURL(/\/runs\/[0-9a-f-]{36}/, { timeout: UI_WAIT });
+    const id = new URL(page.url()).pathname.split('/').pop() as string;
+    await page.getByRole('status', { name: 'Run status' }).filter({ hasText: 'completed' }).waitFor({ timeout: 60_000 });
+    await page.getByRole('tab', { name: 'Outputs' }).click();
+    const trials = page.getByRole('table', { name: 'Trials' });
+    await trials.waitFor({ timeout: UI_WAIT });
+    expect(await trials.locator('tbody tr').count()).toBe(5);
+    await page.getByRole('img', { name: 'echo per trial and the best so far: 5 trials' }).waitFor({ timeout: UI_WAIT });
+    const recorded = await stack.api<{ items: { outputs: { echo: number } }[]; best: { outputs: { echo: number } } }>('GET', `/api/runs/${id}/trials`);
+    expect(recorded.body.best.outputs.echo).toBe(Math.max(...recorded.body.items.map((t) => t.outputs.echo)));
+    problems.push(...(await auditPage(page, 'run-trials')));
+  });
+
   it('gives a viewer every page read-only: none of the controls that change anything exist', async () => {
     expect((await stack.api('POST', '/api/users', { username: 'viewer_ana', password: 'a long passphrase', role: 'viewer' })).status).toBe(201);
     const viewer = await newWatchedPage(browser);

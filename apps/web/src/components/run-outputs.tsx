@@ -3,9 +3,10 @@ import { useMemo } from 'react';
 import { $api } from '../api/client';
 import { formatValue } from '../lib/format';
 import { ResultsPlot } from './results-plot';
+import { RunTrials } from './run-trials';
 
 /** One row per sample: parameters, variables and outputs, plotted (live while the run goes on); downloadable as CSV. */
-export function RunOutputs({ runId }: { runId: string }) {
+export function RunOutputs({ runId, optimizer = false }: { runId: string; optimizer?: boolean }) {
   const { data } = $api.useQuery('get', '/api/runs/{id}/results', { params: { path: { id: runId } } });
   const tables = useMemo(() => (data ? [{ label: 'this run', columns: data.columns, rows: data.rows }] : []), [data]);
   return (
@@ -18,6 +19,7 @@ export function RunOutputs({ runId }: { runId: string }) {
           Download steps CSV
         </Anchor>
       </Group>
+      {optimizer && <RunTrials runId={runId} />}
       {data && data.rows.length > 0 && <ResultsPlot tables={tables} idPrefix="outputs" />}
       {!data || data.rows.length === 0 ? (
         <Text>No results yet.</Text>

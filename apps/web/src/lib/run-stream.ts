@@ -39,6 +39,7 @@ export function useRunStream(runId: string): { progress: Progress | undefined; l
         timer.current = undefined;
         void queryClient.invalidateQueries({ queryKey: key });
         void queryClient.invalidateQueries({ queryKey: ['get', '/api/runs/{id}/results'] });
+        void queryClient.invalidateQueries({ queryKey: ['get', '/api/runs/{id}/trials'] });
         void queryClient.invalidateQueries({ queryKey: ['get', '/api/attention'] });
       }, 150);
     };

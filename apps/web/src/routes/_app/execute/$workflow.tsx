@@ -6,13 +6,15 @@ import type { TypeDescriptor, WorkflowAction } from '@ivoryos/contracts';
 import { $api, errorText, fetchClient, fieldErrors } from '../../../api/client';
 import { DeckQueue } from '../../../components/deck-queue';
 import { PageTitle } from '../../../components/page-title';
+import { OptimizerForm } from '../../../components/optimizer-form';
 import { ParamTable } from '../../../components/param-table';
 import { treeRows } from '../../../lib/designer-tree';
 import { useMe } from '../../../lib/me';
+import { emptyDraft, optimizerBody, type OptimizerDraft } from '../../../lib/optimizer-form';
 import { convertRows, emptyRow, type ParamColumn, type TextRow } from '../../../lib/param-table';
 import { oneOf, optionalString } from '../../../lib/search';
 
-const MODES = ['repeat', 'table'] as const;
+const MODES = ['repeat', 'table', 'optimizer'] as const;
 
 export const Route = createFileRoute('/_app/execute/$workflow')({
   validateSearch: (s: Record<string, unknown>): { deck?: string; mode?: (typeof MODES)[number] } => ({
@@ -69,20 +71,34 @@ function ExecutePage() {
   const [webhook, setWebhook] = useState('');
   const [problems, setProblems] = useState<{ message: string; fields: Record<string, string> } | undefined>();
   const [busy, setBusy] = useState(false);
+  const [optDraft, setOptDraft] = useState<OptimizerDraft | undefined>();
   const columnKey = columns.map((c) => c.name).join(',');
   useEffect(() => {
     if (columnKey) setRows((r) => (r.length ? r : [emptyRow(columns)]));
   }, [columnKey]);
+
+  const outputs = check.data?.outputs ?? [];
+  const canOptimize = hasParams && outputs.length > 0;
+  const draftKey = `${columnKey}|${outputs.join(',')}`;
+  useEffect(() => {
+    if (canOptimize) setOptDraft((d) => d ?? emptyDraft(columns.map((c) => c.name), outputs));
+  }, [draftKey]);
 
   if (wf.error) return <PageTitle>No workflow named {workflow}</PageTitle>;
   const rowCount = mode === 'table' ? rows.length : Number(repeat) || 0;
 
   const submit = async () => {
     setProblems(undefined);
-    const body: Record<string, unknown> = { workflow, deck, batchSize: Number(batchSize) || 1, onError };
+    const body: Record<string, unknown> = { workflow, deck, onError };
+    // An optimizer campaign takes its trials per iteration inside `optimizer`, never as batchSize.
+    if (mode !== 'optimizer') body.batchSize = Number(batchSize) || 1;
     if (name.trim()) body.name = name.trim();
     if (webhook.trim()) body.notify = webhook.split(',').map((u) => u.trim()).filter(Boolean);
-    if (mode === 'table') {
+    if (mode === 'optimizer') {
+      const built = optimizerBody(optDraft ?? emptyDraft([], []), Number(batchSize) || 1);
+      if (!built.optimizer) return setProblems({ message: `${Object.keys(built.errors).length} fields need attention in the Optimize tab.`, fields: built.errors });
+      body.optimizer = built.optimizer;
+    } else if (mode === 'table') {
       const converted = convertRows(rows, columns);
       if (Object.keys(converted.errors).length) return setProblems({ message: `${Object.keys(converted.errors).length} cells need a valid value.`, fields: converted.errors });
       if (converted.rows.length === 0) return setProblems({ message: 'Add at least one row.', fields: {} });
@@ -93,7 +109,7 @@ function ExecutePage() {
     setBusy(true);
     const { data, error } = await fetchClient.POST('/api/runs', { body: body as never });
     setBusy(false);
-    if (error || !data) return setProblems({ message: errorText(error), fields: gridErrors(fieldErrors(error)) });
+    if (error || !data) return setProblems({ message: errorText(error), fields: mode === 'optimizer' ? fieldErrors(error) : gridErrors(fieldErrors(error)) });
     await navigate({ to: '/runs/$runId', params: { runId: data.id }, search: { tab: 'steps' } });
   };
 
@@ -139,21 +155,34 @@ function ExecutePage() {
           <Tabs.Tab value="table" disabled={!hasParams} title={hasParams ? undefined : 'Not available: the workflow has no run parameters'}>
             Parameter table
           </Tabs.Tab>
+          <Tabs.Tab value="optimizer" disabled={!canOptimize} title={canOptimize ? undefined : 'Not available: the workflow needs run parameters and a saved output to optimise'}>
+            Optimize
+          </Tabs.Tab>
         </Tabs.List>
         <Text size="sm" mt={4}>
           {hasParams
-            ? `The workflow takes run parameters (${columns.map((c) => `#${c.name}`).join(', ')}): give one row per sample. Repeat is for workflows without them.`
+            ? `The workflow takes run parameters (${columns.map((c) => `#${c.name}`).join(', ')}): give one row per sample, or let the optimizer choose them${canOptimize ? '' : ' (it needs a saved output to optimise)'}. Repeat is for workflows without them.`
             : 'The workflow takes no run parameters: it is repeated. A parameter table is for workflows with #parameters.'}
         </Text>
         <Tabs.Panel value="repeat" pt="sm">
           <NumberInput label="Repeat" description="How many iterations" min={1} max={100000} allowDecimal={false} value={repeat} onChange={setRepeat} w={200} />
+        </Tabs.Panel>
+        <Tabs.Panel value="optimizer" pt="sm">
+          {optDraft && <OptimizerForm
+              draft={optDraft}
+              onChange={(d) => {
+                setOptDraft(d);
+                setProblems(undefined); // marks are redrawn at the next Queue run
+              }}
+              errors={problems?.fields ?? {}}
+            />}
         </Tabs.Panel>
         <Tabs.Panel value="table" pt="sm">
           {hasParams && <ParamTable columns={columns} rows={rows} onChange={setRows} serverErrors={problems?.fields} />}
         </Tabs.Panel>
       </Tabs>
       <Group align="flex-end">
-        <NumberInput label="Batch size" description="Samples per iteration" min={1} max={1000} allowDecimal={false} value={batchSize} onChange={setBatchSize} w={180} />
+        <NumberInput label="Batch size" description={mode === 'optimizer' ? 'Trials per iteration' : 'Samples per iteration'} min={1} max={1000} allowDecimal={false} value={batchSize} onChange={setBatchSize} w={180} />
         <Select
           label="When a step fails"
           data={[
@@ -168,7 +197,7 @@ function ExecutePage() {
         <TextInput label="Run name" placeholder={`${workflow} (default)`} value={name} onChange={(e) => setName(e.currentTarget.value)} />
         <TextInput label="Webhook URLs" description="Comma-separated; told when the run waits, completes or fails" value={webhook} onChange={(e) => setWebhook(e.currentTarget.value)} w={320} />
       </Group>
-      <Text>{preview(rowCount, mode === 'table', Number(batchSize) || 1, wf.data?.script_dict as unknown as Record<string, WorkflowAction[]> | undefined)}</Text>
+      <Text>{mode === 'optimizer' ? `Up to ${optDraft?.budget || '?'} trials, ${Number(batchSize) || 1} per iteration; each runs the script once.` : preview(rowCount, mode === 'table', Number(batchSize) || 1, wf.data?.script_dict as unknown as Record<string, WorkflowAction[]> | undefined)}</Text>
       {problems && <Alert color="red" title="The run was not queued">{problems.message}</Alert>}
       {me.canOperate && (
         <Group>

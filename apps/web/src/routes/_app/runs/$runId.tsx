@@ -174,7 +174,7 @@ function RunPage() {
           {tab === 'log' && <RunLog runId={runId} version={logVersion} />}
         </Tabs.Panel>
         <Tabs.Panel value="outputs" pt="sm">
-          {tab === 'outputs' && <RunOutputs runId={runId} />}
+          {tab === 'outputs' && <RunOutputs runId={runId} optimizer={run.mode === 'optimizer'} />}
         </Tabs.Panel>
       </Tabs>
     </Stack>
