@@ -131,8 +131,10 @@ describe('IvoryOS client flow', () => {
 
   /** Starts a 40-iteration run (several seconds) of the loaded workflow and waits until its steps are under way. */
   const LONG = 40;
-  const startLongRun = async (): Promise<number> => {
-    const rows = Array.from({ length: LONG }, (_, i) => ({ param_1: i, param_2: 1 }));
+  /** Aborted runs are given far more rows: on a machine at load 90 a stop took longer to arrive than 40 iterations last. */
+  const ABORTED = 400;
+  const startLongRun = async (length = LONG): Promise<number> => {
+    const rows = Array.from({ length }, (_, i) => ({ param_1: i, param_2: 1 }));
     const { task_id: id } = await expectIvoryos('POST', '/executions/config', '/executions/config', { kwargs: rows, batch_size: '1' });
     await waitFor(async () => ((await status()).current_task as Json).method_name ? true : undefined, 20_000, 'the run to start');
     return id as number;
@@ -160,19 +162,19 @@ describe('IvoryOS client flow', () => {
   }, 90_000);
 
   it('aborts after the iteration (cleanup still runs) and after the step (no cleanup)', async () => {
-    const pending = await startLongRun();
+    const pending = await startLongRun(ABORTED);
     expect(await expectIvoryos('POST', '/executions/abort/next-iteration', '/executions/abort/next-iteration')).toEqual({ status: 'ok' });
     await idle();
     const one = (await record(pending)).phases as { script: Json; cleanup: Json[] };
-    expect(Object.keys(one.script).length).toBeLessThan(LONG);
+    expect(Object.keys(one.script).length).toBeLessThan(ABORTED);
     expect(one.cleanup).toHaveLength(1);
     expect(((await status()).workflow_status as Json).runner_status).toMatchObject({ stop_pending: true, stop_current: false });
 
-    const current = await startLongRun();
+    const current = await startLongRun(ABORTED);
     expect(await expectIvoryos('POST', '/executions/abort/next-task', '/executions/abort/next-task')).toEqual({ status: 'ok' });
     await idle();
     const two = (await record(current)).phases as { script: Json; cleanup: Json[] };
-    expect(Object.keys(two.script).length).toBeLessThan(LONG);
+    expect(Object.keys(two.script).length).toBeLessThan(ABORTED);
     expect(two.cleanup).toEqual([]);
     expect(((await status()).workflow_status as Json).runner_status).toMatchObject({ stop_pending: true, stop_current: true });
     // Nothing runs: both aborts answer ok and do nothing, as IvoryOS's do.
@@ -247,6 +249,28 @@ describe('IvoryOS client flow', () => {
     const nothing = await call('POST', '/ivoryos/executions/retry');
     expect([nothing.status, nothing.json.error]).toEqual([409, 'nothing to retry: no run holds the deck']);
   }, 60_000);
+
+  it('edits the queue as the queue view of IvoryOS does: details, reorder, rename, delete', async () => {
+    expect((await call('POST', `/api/decks/${agent.deck}/queue/pause`)).status).toBe(200);
+    const first = await expectIvoryos('POST', '/executions/config', '/executions/config', { repeat: 2 });
+    const second = await expectIvoryos('POST', '/executions/config', '/executions/config', { repeat: 3 });
+    const order = async () => (await expectIvoryos('GET', '/executions/queue', '/executions/queue')).map((t) => [t.id, t.name]);
+    expect(await call('GET', `/ivoryos/executions/queue/task/${second.task_id as number}`)).toEqual({
+      status: 200, json: { 'Batch Size': 1, Mode: 'Repeated Execution', 'Repeat Count': 3, 'Task Name': 'retry_wf' },
+    });
+    expect((await call('POST', '/ivoryos/executions/queue/reorder', { id: second.task_id, direction: 'up' })).json).toEqual({ status: 'ok' });
+    expect(await order()).toEqual([[second.task_id, 'retry_wf'], [first.task_id, 'retry_wf']]);
+    const edge = await call('POST', '/ivoryos/executions/queue/reorder', { id: second.task_id, direction: 'up' });
+    expect([edge.status, edge.json.error]).toEqual([400, `direction: run ${second.task_id as number} is already first in the queue`]);
+    expect((await call('POST', '/ivoryos/executions/queue/task/rename', { id: first.task_id, new_name: 'later' })).json).toEqual({ status: 'ok' });
+    expect(await order()).toEqual([[second.task_id, 'retry_wf'], [first.task_id, 'later']]);
+    for (const id of [first.task_id, second.task_id]) expect((await call('POST', '/ivoryos/executions/queue/delete', { id })).json).toEqual({ status: 'ok' });
+    expect(await order()).toEqual([]);
+    expect((await call('GET', `/api/runs/${first.task_id as number}`)).json.status).toBe('cancelled');
+    const gone = await call('POST', '/ivoryos/executions/queue/delete', { id: first.task_id });
+    expect([gone.status, gone.json.error]).toEqual([404, 'Task not found']);
+    expect((await call('POST', `/api/decks/${agent.deck}/queue/resume`)).status).toBe(200);
+  });
 
   it('lists the library by keyword, answers unknown names and ids as IvoryOS does, and serves the deck by name too', async () => {
     expect(await expectIvoryos('GET', '/library/?keyword=py_', '/library/')).toEqual({ workflows: ['py_wf'] });

@@ -79,6 +79,33 @@ export class IvoryosExecutionsController {
     return this.executions.abort(await this.decks.resolve(deckPath, actor), 'now', actor);
   }
 
+  @Get('executions/queue/task/:id')
+  @Access('viewer')
+  async queuedTask(@Param('deck') deckPath: string | undefined, @Param('id') id: string, @CurrentActor() actor: AuthActor): Promise<JsonObject> {
+    return this.executions.queuedTask(await this.decks.resolve(deckPath, actor), id);
+  }
+
+  @Post('executions/queue/delete')
+  @HttpCode(200)
+  @Access('operator')
+  async queueDelete(@Param('deck') deckPath: string | undefined, @Body() body: unknown, @CurrentActor() actor: AuthActor): Promise<JsonObject> {
+    return this.executions.queueDelete(await this.decks.resolve(deckPath, actor), body);
+  }
+
+  @Post('executions/queue/reorder')
+  @HttpCode(200)
+  @Access('operator')
+  async queueReorder(@Param('deck') deckPath: string | undefined, @Body() body: unknown, @CurrentActor() actor: AuthActor): Promise<JsonObject> {
+    return this.executions.queueReorder(await this.decks.resolve(deckPath, actor), body);
+  }
+
+  @Post('executions/queue/task/rename')
+  @HttpCode(200)
+  @Access('operator')
+  async queueRename(@Param('deck') deckPath: string | undefined, @Body() body: unknown, @CurrentActor() actor: AuthActor): Promise<JsonObject> {
+    return this.executions.queueRename(await this.decks.resolve(deckPath, actor), body);
+  }
+
   @Post('executions/retry')
   @HttpCode(200)
   @Access('operator')

@@ -10,6 +10,7 @@ import { QueueService } from '../runs/queue/queue.service';
 import { RunSubmissionService } from '../runs/submit/run-submission.service';
 import type { StepRow } from '../runs/run-mapping';
 import { IvoryosDraftsService } from './ivoryos-drafts.service';
+import { TaskNotFound } from './ivoryos-tasks.service';
 import { sortKeys, toIvoryosStep, toIvoryosTask, toWorkflowInfo } from './ivoryos-format';
 
 const RUN_FIELDS = ['id', 'number', 'name', 'deck', 'mode', 'status', 'waiting', 'repeat', 'batchSize', 'createdAt', 'startedAt', 'endedAt', 'dispatchedAt'] as const;
@@ -101,6 +102,53 @@ export class IvoryosExecutionsService {
     });
   }
 
+  /** `GET /executions/queue/task/<id>`: a queued run's details with its whole parameter table; unknown: 404 `{ error: "Task not found" }`. */
+  async queuedTask(deck: string, id: string): Promise<JsonObject> {
+    const run = await this.queued(deck, id, 'id', true);
+    return sortKeys({ ...runDetails(run, 'full'), 'Task Name': run.name });
+  }
+
+  /** `POST /executions/queue/delete` `{ id }`: cancels a queued run (its record stays, `cancelled`). */
+  async queueDelete(deck: string, body: unknown): Promise<JsonObject> {
+    const run = await this.queued(deck, field(body, 'id'), 'id');
+    await this.queue.cancel(run.id, deck);
+    return { status: 'ok' };
+  }
+
+  /** `POST /executions/queue/reorder` `{ id, direction: "up" | "down" }`: one place; past either end is a 400, as IvoryOS. */
+  async queueReorder(deck: string, body: unknown): Promise<JsonObject> {
+    const direction = field(body, 'direction');
+    if (direction !== 'up' && direction !== 'down') throw BadInput.field('direction', 'must be "up" or "down"');
+    const run = await this.queued(deck, field(body, 'id'), 'id');
+    const order = (await this.queue.get(deck)).items;
+    const at = order.findIndex((r) => r.id === run.id) + 1;
+    const to = direction === 'up' ? at - 1 : at + 1;
+    if (to < 1 || to > order.length) throw BadInput.field('direction', `run ${run.number} is already ${direction === 'up' ? 'first' : 'last'} in the queue`);
+    await this.queue.move(deck, run.id, to);
+    return { status: 'ok' };
+  }
+
+  /** `POST /executions/queue/task/rename` `{ id, new_name }`: the queued run's name. */
+  async queueRename(deck: string, body: unknown): Promise<JsonObject> {
+    const name = field(body, 'new_name');
+    if (typeof name !== 'string' || !name.trim() || name.length > 128) throw BadInput.field('new_name', 'must be a non-empty name of at most 128 characters');
+    const run = await this.queued(deck, field(body, 'id'), 'id');
+    await this.queue.rename(run.id, name.trim(), deck);
+    return { status: 'ok' };
+  }
+
+  /** A run waiting in the deck's queue by its number (IvoryOS's queue id); 404 otherwise. */
+  private async queued(deck: string, id: unknown, path: string, wholeTable = false): Promise<Pick<WorkflowRun, 'id' | 'number' | 'name' | 'repeat' | 'batchSize' | 'parameters'>> {
+    const number = typeof id === 'number' ? id : typeof id === 'string' && /^\d+$/.test(id) ? Number(id) : NaN;
+    if (!Number.isSafeInteger(number)) throw BadInput.field(path, "must be a queued run's number (the id in executions/queue)");
+    const run = await this.em.fork().findOne(
+      WorkflowRun, { deck, number, status: 'queued', dispatchedAt: null },
+      { fields: [...RUN_FIELDS, ...(wholeTable ? (['parameters'] as const) : [])] },
+    );
+    if (!run) throw new TaskNotFound();
+    return run;
+  }
+
   /**
    * `GET /executions/current_task`: the run holding the deck as IvoryOS describes its task (mode,
    * repeat count or the whole parameter table, batch size); none: 200 `{ error }`, as IvoryOS answers.
@@ -188,6 +236,11 @@ function runDetails(r: Pick<WorkflowRun, 'parameters' | 'repeat' | 'batchSize'>,
 /** The agent refused the control (the run moved on meanwhile): say why rather than "ok". */
 function refusedAsConflict(answer: CommandResponse): void {
   if (answer.outcome === 'refused') throw new Conflict(`the run's agent refused: ${answer.reason ?? 'no reason given'}`);
+}
+
+/** A field of a JSON body (undefined when the body is not an object). */
+function field(body: unknown, name: string): unknown {
+  return body && typeof body === 'object' && !Array.isArray(body) ? (body as Record<string, unknown>)[name] : undefined;
 }
 
 /** A whole number ≥ 1, given as a number or as text (the client sends `"4"`); undefined when absent. */
