@@ -48,7 +48,8 @@ export interface OptimizerJob {
   seeded: { parameters: JsonObject; outputs: JsonObject }[];
 }
 
-export const RUN_COMMAND_TYPES = ['pause', 'resume', 'retry', 'skip', 'stop', 'input'] as const;
+/** `trial`: an operator's trial for an optimizer run (`value: { parameters }`), run as the next iteration. */
+export const RUN_COMMAND_TYPES = ['pause', 'resume', 'retry', 'skip', 'stop', 'input', 'trial'] as const;
 export type RunCommandType = (typeof RUN_COMMAND_TYPES)[number];
 
 export type StopWhen = 'after-iteration' | 'now';
@@ -65,7 +66,7 @@ export interface RunCommand {
   /** The prompt being answered (retry, skip, resume, input); a stale one is refused. */
   promptId?: string | null;
   stop?: { when: StopWhen; cleanup: boolean } | null;
-  /** Converted value for `input`. */
+  /** Converted value for `input`; `{ parameters }` for `trial`. */
   value?: JsonValue;
   issuedBy: string;
   issuedAt: string;

@@ -31,6 +31,7 @@ describe('applyCommand', () => {
     submitInput: (v, p) => (called.push(`input ${JSON.stringify(v)} ${p}`), { accepted: true }),
     stopAfterIteration: (o) => (called.push(`stop after ${JSON.stringify(o)}`), { accepted: true }),
     stopNow: () => (called.push('stop now'), { accepted: true }),
+    insertTrial: (row) => (called.push(`trial ${JSON.stringify(row)}`), { accepted: true }),
   };
 
   it('maps each command type to its control, with the prompt id', () => {
@@ -41,7 +42,9 @@ describe('applyCommand', () => {
     applyCommand(controls, { ...base, type: 'input', promptId: 'p3', value: '7' });
     applyCommand(controls, { ...base, type: 'stop', stop: { when: 'after-iteration', cleanup: false } });
     applyCommand(controls, { ...base, type: 'stop', stop: { when: 'now', cleanup: false } });
-    expect(called).toEqual(['pause', 'resume undefined', 'retry p1', 'skip p2', 'input "7" p3', 'stop after {"cleanup":false}', 'stop now']);
+    applyCommand(controls, { ...base, type: 'trial', value: { parameters: { x: 2 } } });
+    expect(applyCommand(controls, { ...base, type: 'trial', value: 3 })).toEqual({ accepted: false, reason: 'a trial needs { parameters }' });
+    expect(called).toEqual(['pause', 'resume undefined', 'retry p1', 'skip p2', 'input "7" p3', 'stop after {"cleanup":false}', 'stop now', 'trial {"x":2}']);
     expect(commandAnswer({ ...base, type: 'skip' }, skipped)).toEqual({ type: 'command', commandId: 'c1', command: 'skip', outcome: 'refused', reason: 'nothing to skip' });
     expect(commandAnswer(base, { accepted: true })).toEqual({ type: 'command', commandId: 'c1', command: 'pause', outcome: 'applied', reason: null });
   });

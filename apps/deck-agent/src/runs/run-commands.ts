@@ -1,8 +1,8 @@
-import { RUN_COMMAND_TYPES, type JsonValue, type RunCommand, type RunEvent } from '@ivoryos/contracts';
+import { RUN_COMMAND_TYPES, type JsonObject, type JsonValue, type RunCommand, type RunEvent } from '@ivoryos/contracts';
 import type { ControlResult, WorkflowInterpreter } from '@ivoryos/workflow';
 
 /** The interpreter's controls, as commands reach them. */
-export type Controls = Pick<WorkflowInterpreter, 'pause' | 'resume' | 'retry' | 'skip' | 'submitInput' | 'stopAfterIteration' | 'stopNow'>;
+export type Controls = Pick<WorkflowInterpreter, 'pause' | 'resume' | 'retry' | 'skip' | 'submitInput' | 'stopAfterIteration' | 'stopNow' | 'insertTrial'>;
 
 export type RunCommandCheck = { ok: true; command: RunCommand } | { ok: false; error: string };
 
@@ -56,6 +56,11 @@ export function applyCommand(run: Controls, command: RunCommand): ControlResult 
       return run.skip(promptId);
     case 'input':
       return run.submitInput(command.value ?? null, promptId);
+    case 'trial': {
+      const v = command.value;
+      const parameters = isObject(v) ? v['parameters'] : undefined;
+      return isObject(parameters) ? run.insertTrial(parameters as JsonObject) : { accepted: false, reason: 'a trial needs { parameters }' };
+    }
     case 'stop':
       if (command.stop?.when === 'now') return run.stopNow();
       return run.stopAfterIteration({ cleanup: command.stop?.cleanup ?? true });

@@ -65,6 +65,7 @@ const EXPECTED: Record<string, AccessLevel> = {
   'POST /api/runs/{id}/skip': 'operator',
   'POST /api/runs/{id}/stop': 'operator',
   'POST /api/runs/{id}/input': 'operator',
+  'POST /api/runs/{id}/trials': 'operator',
   'GET /api/attention': 'viewer',
   'GET /api/decks/{deck}/queue': 'viewer',
   'POST /api/decks/{deck}/queue/move': 'operator',

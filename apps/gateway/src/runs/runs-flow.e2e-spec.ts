@@ -307,6 +307,32 @@ describe('runs end to end: queue per deck, execution on the agent, records back'
       expect(trials.items.map((t: { suggestedBy: string }) => t.suggestedBy)).toEqual(['model', 'model']);
     }, 90_000);
 
+    it("takes an operator's trial while paused: it runs, recorded as the operator's, and counts towards the budget", async () => {
+      await api.post('/api/workflows').send({
+        name: `branin_slow_${c.deck}`, deck: c.deck,
+        script_dict: {
+          prep: [], cleanup: [],
+          script: [...branin().script_dict.script, act(2, 'wait', 'wait', { statement: 0.3 }, { arg_types: { statement: 'float' } })],
+        },
+      }).expect(201);
+      const { body } = await submit({ workflow: `branin_slow_${c.deck}`, optimizer: campaign({ budget: 5, initial: 2 }) }).expect(201);
+      await until(body.id, ['running']);
+      await api.post(`/api/runs/${body.id}/pause`).expect(202);
+      await until(body.id, ['paused']);
+      const bad = await api.post(`/api/runs/${body.id}/trials`).send({ parameters: { x1: 20, x2: 1, x3: 0 } }).expect(400);
+      expect(bad.body.errors.map((e: { path: string }) => e.path)).toEqual(['parameters.x3', 'parameters.x1']);
+      const added = await api.post(`/api/runs/${body.id}/trials`).send({ parameters: { x1: 3.14, x2: '2.27' } }).expect(201);
+      expect(added.body).toMatchObject({ parameters: { x1: 3.14, x2: 2.27 }, suggestedBy: 'operator', status: 'pending', answered: true });
+      await api.post(`/api/runs/${body.id}/resume`).send({}).expect(202);
+      expect((await until(body.id, ['completed', 'failed', 'waiting', 'stopped'], 60_000)).status).toBe('completed');
+      const trials = (await api.get(`/api/runs/${body.id}/trials`).expect(200)).body;
+      expect(trials.items).toHaveLength(5);
+      const operator = trials.items.filter((t: { suggestedBy: string }) => t.suggestedBy === 'operator');
+      expect(operator).toEqual([expect.objectContaining({ parameters: { x1: 3.14, x2: 2.27 }, status: 'completed' })]);
+      expect(c.calls().some((l) => l.includes(' bench_functions branin {"x1":3.14,"x2":2.27}'))).toBe(true);
+      await api.post(`/api/runs/${body.id}/trials`).send({ parameters: { x1: 1, x2: 1 } }).expect(409);
+    }, 90_000);
+
     it('refuses bad campaigns with every problem by field path, and has no trials for other runs', async () => {
       const bad = await submit({
         workflow: `branin_${c.deck}`,

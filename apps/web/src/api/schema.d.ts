@@ -693,6 +693,24 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/runs/{id}/trials": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An optimizer run's trials: parameters, outputs, who suggested them, acquisition, fit time, best so far; the best trial or the Pareto front */
+        get: operations["Runs_trials"];
+        put?: never;
+        /** Insert an operator's trial into a paused or waiting optimizer run: it runs as the next iteration and feeds the optimizer like any other */
+        post: operations["RunControls_trial"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/attention": {
         parameters: {
             query?: never;
@@ -736,23 +754,6 @@ export interface paths {
         };
         /** One row per sample: parameters, variables and outputs */
         get: operations["Runs_results"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/runs/{id}/trials": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** An optimizer run's trials: parameters, outputs, who suggested them, acquisition, fit time, best so far; the best trial or the Pareto front */
-        get: operations["Runs_trials"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1483,7 +1484,7 @@ export interface components {
         CommandResponse: {
             commandId: string;
             /** @enum {string} */
-            type: "pause" | "resume" | "retry" | "skip" | "stop" | "input";
+            type: "pause" | "resume" | "retry" | "skip" | "stop" | "input" | "trial";
             /** @description The agent answered within the wait */
             answered: boolean;
             /** @enum {string} */
@@ -1510,6 +1511,28 @@ export interface components {
             promptId?: string;
             /** @description The value, converted to the prompt's declared type */
             value: Record<string, never>;
+        };
+        OperatorTrialDto: {
+            /** @description A value for every tunable parameter of the campaign (fixed ones are filled in) */
+            parameters: {
+                [key: string]: unknown;
+            };
+        };
+        OperatorTrialResponse: {
+            /** @description As it will run (values converted, fixed ones filled in) */
+            parameters: {
+                [key: string]: unknown;
+            };
+            /** @enum {string} */
+            suggestedBy: "operator";
+            /**
+             * @description It runs as the next iteration once the run goes on (resume, or retry/skip of a waiting prompt)
+             * @enum {string}
+             */
+            status: "pending";
+            commandId: string;
+            /** @description The agent accepted it within the wait (otherwise it is delivered when the agent reads its commands) */
+            answered: boolean;
         };
         WaitingResponse: {
             promptId: string;
@@ -3567,6 +3590,80 @@ export interface operations {
             };
         };
     };
+    Runs_trials: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TrialsResponse"];
+                };
+            };
+            /** @description No valid token, session cookie or API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Needs role viewer or higher (API keys: and their deck) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    RunControls_trial: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OperatorTrialDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OperatorTrialResponse"];
+                };
+            };
+            /** @description No valid token, session cookie or API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Needs role operator or higher (API keys: and their deck) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
     RunControls_attention: {
         parameters: {
             query?: never;
@@ -3659,41 +3756,6 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ResultsResponse"];
-                };
-            };
-            /** @description No valid token, session cookie or API key */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Needs role viewer or higher (API keys: and their deck) */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
-    };
-    Runs_trials: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["TrialsResponse"];
                 };
             };
             /** @description No valid token, session cookie or API key */

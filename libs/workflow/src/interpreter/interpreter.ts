@@ -176,6 +176,20 @@ export class WorkflowInterpreter implements Engine {
     return this.answer({ type: 'input', value: converted.value }, promptId);
   }
 
+  /**
+   * Row-source runs (optimizer campaigns), while paused or waiting: the operator's row runs as the next
+   * iteration (suggested by `operator`), before the source is asked again; its result feeds the source
+   * like any other. Kept in the state, so the next checkpoint holds it (until then the journaled command
+   * is applied again after a restart).
+   */
+  insertTrial(row: ParameterRow): ControlResult {
+    if (this.finished) return refuse('the run has finished');
+    if (!this.plan.source) return refuse('only optimizer runs take trials');
+    if (!this.state.paused && !this.state.pending) return refuse('the run is neither paused nor waiting');
+    this.state.operatorRows = [...(this.state.operatorRows ?? []), cloneJson(row)];
+    return accepted;
+  }
+
   /** Finish the current iteration, then go to cleanup (unless `cleanup: false`). */
   stopAfterIteration(options: { cleanup?: boolean } = {}): ControlResult {
     if (this.finished) return refuse('the run has finished');
@@ -329,6 +343,11 @@ export class WorkflowInterpreter implements Engine {
       s.nextRows = null;
       s.nextMeta = null;
       return this.openPhase('script', s.iteration + 1, rows.map((r) => cloneJson(r)), rows, meta);
+    }
+    const operator = s.operatorRows?.[0];
+    if (operator) {
+      s.operatorRows = s.operatorRows?.slice(1);
+      return this.openPhase('script', s.iteration + 1, [cloneJson(operator)], [operator], [{ suggestedBy: 'operator' }]);
     }
     const useFallback = s.sourceFallback === true;
     s.sourceFallback = false;

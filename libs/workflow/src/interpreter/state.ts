@@ -124,6 +124,8 @@ export interface RunState {
   nextRows?: ParameterRow[] | null;
   nextMeta?: JsonObject[] | null;
   results?: IterationResult[];
+  /** Row-source runs: operators' trials, each run as an iteration of its own before the source is asked again. */
+  operatorRows?: ParameterRow[];
   /** The operator chose the source's fallback after a failure (skip). */
   sourceFallback?: boolean;
 }

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsDefined, IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsPlainObject } from '../../common/validators';
 import type { JsonValue } from '@ivoryos/contracts';
 
 export class PromptAnswerDto {
@@ -35,8 +36,22 @@ export class InputAnswerDto extends PromptAnswerDto {
 
 export class CommandResponse {
   @ApiProperty() commandId!: string;
-  @ApiProperty({ enum: ['pause', 'resume', 'retry', 'skip', 'stop', 'input'] }) type!: string;
+  @ApiProperty({ enum: ['pause', 'resume', 'retry', 'skip', 'stop', 'input', 'trial'] }) type!: string;
   @ApiProperty({ description: 'The agent answered within the wait' }) answered!: boolean;
   @ApiPropertyOptional({ enum: ['applied', 'refused'] }) outcome?: string;
   @ApiPropertyOptional() reason?: string;
+}
+
+export class OperatorTrialDto {
+  @ApiProperty({ type: 'object', additionalProperties: true, description: "A value for every tunable parameter of the campaign (fixed ones are filled in)" })
+  @IsPlainObject()
+  parameters!: Record<string, unknown>;
+}
+
+export class OperatorTrialResponse {
+  @ApiProperty({ type: 'object', additionalProperties: true, description: 'As it will run (values converted, fixed ones filled in)' }) parameters!: Record<string, unknown>;
+  @ApiProperty({ enum: ['operator'] }) suggestedBy!: 'operator';
+  @ApiProperty({ enum: ['pending'], description: 'It runs as the next iteration once the run goes on (resume, or retry/skip of a waiting prompt)' }) status!: 'pending';
+  @ApiProperty() commandId!: string;
+  @ApiProperty({ description: 'The agent accepted it within the wait (otherwise it is delivered when the agent reads its commands)' }) answered!: boolean;
 }

@@ -1,10 +1,10 @@
 import { Body, Controller, Get, HttpCode, HttpStatus, Param, Post } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Access } from '../../auth/access.decorator';
 import { CurrentActor, type AuthActor } from '../../common/actor';
 import { RunIdParam } from '../run-id.pipe';
 import { RunListResponse } from '../dto/run-response.dto';
-import { CommandResponse, InputAnswerDto, PromptAnswerDto, StopRunDto } from './control-run.dto';
+import { CommandResponse, InputAnswerDto, OperatorTrialDto, OperatorTrialResponse, PromptAnswerDto, StopRunDto } from './control-run.dto';
 import { RunControlsService } from './run-controls.service';
 
 @ApiTags('runs')
@@ -61,6 +61,14 @@ export class RunControlsController {
   @ApiAcceptedResponse({ type: CommandResponse })
   input(@Param('id', RunIdParam) id: string, @Body() body: InputAnswerDto, @CurrentActor() actor: AuthActor) {
     return this.controls.control(id, { type: 'input', promptId: body.promptId, value: body.value }, actor);
+  }
+
+  @Post('runs/:id/trials')
+  @HttpCode(HttpStatus.CREATED)
+  @ApiOperation({ summary: "Insert an operator's trial into a paused or waiting optimizer run: it runs as the next iteration and feeds the optimizer like any other" })
+  @ApiCreatedResponse({ type: OperatorTrialResponse })
+  trial(@Param('id', RunIdParam) id: string, @Body() body: OperatorTrialDto, @CurrentActor() actor: AuthActor): Promise<OperatorTrialResponse> {
+    return this.controls.trial(id, body.parameters, actor);
   }
 
   @Get('attention')

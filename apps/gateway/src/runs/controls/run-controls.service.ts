@@ -11,7 +11,9 @@ import type { RunListResponse } from '../dto/run-response.dto';
 import { DeckRegistryService } from '../../decks/deck-registry.service';
 import { RunCommandSender } from '../../transport/run-command.sender';
 import { toRunSummary } from '../run-mapping';
-import type { CommandResponse } from './control-run.dto';
+import type { OptimizerConfig } from '@ivoryos/optimizer';
+import { checkTrialRow } from '../operator-trial';
+import type { CommandResponse, OperatorTrialResponse } from './control-run.dto';
 
 const ANSWER_WAIT_MS = 3000;
 const RESEND_AFTER_MS = 5000;
@@ -31,6 +33,8 @@ const RULES: Record<RunCommandType, Rule> = {
   skip: { statuses: ['waiting'], prompts: ['error', 'interrupted', 'optimizer'] },
   input: { statuses: ['waiting'], prompts: ['input'] },
   stop: { statuses: ['running', 'paused', 'waiting'] },
+  // an optimizer run's operator trial (POST /api/runs/:id/trials)
+  trial: { statuses: ['paused', 'waiting'] },
 };
 
 export interface ControlRequest {
@@ -93,7 +97,7 @@ export class RunControlsService implements OnModuleInit, OnApplicationShutdown {
     const promptId = req.promptId ?? (RULES[req.type].prompts ? run.waiting?.promptId ?? null : null);
     const record = this.em.create(RunCommandRecord, {
       runId, deck: run.deck, type: req.type, promptId,
-      payload: req.type === 'stop' ? (req.stop as unknown as JsonValue) : req.type === 'input' ? { value: value ?? null } : null,
+      payload: req.type === 'stop' ? (req.stop as unknown as JsonValue) : req.type === 'input' ? { value: value ?? null } : req.type === 'trial' ? { value: req.value ?? null } : null,
       issuedBy: actor.name, issuedByKind: actor.kind,
     });
     // Stopping without continuing the queue pauses the deck's queue, in the same commit.
@@ -107,6 +111,19 @@ export class RunControlsService implements OnModuleInit, OnApplicationShutdown {
       throw new Unavailable('Redis is unavailable; the control is recorded and will be delivered when it returns');
     }
     return this.awaitAnswer(record);
+  }
+
+  /** An operator's trial for a paused or waiting optimizer run, checked against the campaign's search space. */
+  async trial(runId: string, parameters: unknown, actor: AuthActor): Promise<OperatorTrialResponse> {
+    const run = await this.em.findOne(WorkflowRun, { id: runId }, { fields: ['id', 'deck', 'mode', 'optimizer'] });
+    if (!run || (actor.deck && run.deck !== actor.deck)) throw new NotFound('run', runId);
+    const plan = run.optimizer as { config?: Pick<OptimizerConfig, 'parameters'> } | null;
+    if (run.mode !== 'optimizer' || !plan?.config) throw new Conflict(`run ${runId} is a ${run.mode} run: only optimizer runs take trials`);
+    const { row, errors } = checkTrialRow(parameters, plan.config);
+    if (!row) throw new BadInput(`The trial is not valid: ${errors[0].path} ${errors[0].message}`, errors);
+    const answer = await this.control(runId, { type: 'trial', value: { parameters: row } }, actor);
+    if (answer.outcome === 'refused') throw new Conflict(`the agent refused the trial: ${answer.reason ?? 'no reason given'}`);
+    return { parameters: row, suggestedBy: 'operator', status: 'pending', commandId: answer.commandId, answered: answer.answered };
   }
 
   /**
@@ -148,7 +165,7 @@ export class RunControlsService implements OnModuleInit, OnApplicationShutdown {
     const command: RunCommand = {
       commandId: record.id, runId: record.runId, type: record.type, promptId: record.promptId,
       stop: record.type === 'stop' ? (record.payload as unknown as RunCommand['stop']) : null,
-      value: record.type === 'input' ? (record.payload as { value: JsonValue }).value : undefined,
+      value: record.type === 'input' || record.type === 'trial' ? (record.payload as { value: JsonValue }).value : undefined,
       issuedBy: record.issuedBy, issuedAt: record.issuedAt.toISOString(),
     };
     await this.commands.send(record.deck, command);
