@@ -20,7 +20,7 @@ export function RunOutputs({ runId, optimizer = false }: { runId: string; optimi
         </Anchor>
       </Group>
       {optimizer && <RunTrials runId={runId} />}
-      {data && data.rows.length > 0 && <ResultsPlot tables={tables} idPrefix="outputs" />}
+      {data && data.rows.length > 0 && !optimizer && <ResultsPlot tables={tables} idPrefix="outputs" />}
       {!data || data.rows.length === 0 ? (
         <Text>No results yet.</Text>
       ) : (

@@ -36,7 +36,7 @@ export function RunTrials({ runId }: { runId: string }) {
         Trials
       </Title>
       <Text size="sm">
-        {data.items.length} {data.items.length === 1 ? 'trial' : 'trials'} so far
+        {data.items.length} {data.items.length === 1 ? 'trial' : 'trials'}
         {data.best ? ` · best: trial ${data.best.index} (${Object.entries(data.best.parameters).map(([k, v]) => `${k} = ${formatValue(v)}`).join(', ')})` : ''}
         {data.pareto?.length ? ` · Pareto front: trials ${data.pareto.join(', ')}` : ''}
       </Text>
