@@ -183,8 +183,8 @@ export class WorkflowInterpreter implements Engine {
    * is applied again after a restart).
    */
   insertTrial(row: ParameterRow): ControlResult {
-    if (this.finished) return refuse('the run has finished');
     if (!this.plan.source) return refuse('only optimizer runs take trials');
+    if (this.finished) return refuse('the run has finished');
     if (!this.state.paused && !this.state.pending) return refuse('the run is neither paused nor waiting');
     this.state.operatorRows = [...(this.state.operatorRows ?? []), cloneJson(row)];
     return accepted;

@@ -91,6 +91,38 @@ describe('row-source runs (optimizer campaigns)', () => {
     expect(stopped.calls.map((c) => c.action)).toEqual(['warm_up', 'measure', 'park']);
   });
 
+  it("runs an operator's trial next while waiting, before asking the source again; a checkpoint keeps it", async () => {
+    let failures = 1;
+    const flaky = (): RowSource => ({
+      fingerprint: 'operator', maxIterations: 3,
+      async next(results) {
+        if (results.length === 1 && failures-- > 0) throw new Error('no model');
+        const last = results.at(-1)?.outputs.y;
+        return results.length >= 3 ? null : { rows: [{ x: typeof last === 'number' ? last : 1 }] };
+      },
+    });
+    const refusals: string[] = [];
+    const run = await runHarness(WORKFLOW, {
+      plan: { source: flaky() }, handlers: measure,
+      respond: (p, r) => {
+        expect(r.insertTrial({ x: 50 })).toEqual({ accepted: true });
+        r.retry(p.promptId);
+      },
+    });
+    expect(run.calls.filter((c) => c.action === 'measure').map((c) => c.args.x)).toEqual([1, 50, -40]);
+    expect(eventsOf(run.events, 'phase.started').filter((e) => e.phase === 'main').map((e) => e.meta)).toEqual([undefined, [{ suggestedBy: 'operator' }], undefined]);
+    refusals.push(run.interpreter.insertTrial({ x: 1 }).reason ?? '');
+    const plain = await runHarness(WORKFLOW, { plan: { parameters: [{ x: 1 }] }, handlers: measure });
+    refusals.push(plain.interpreter.insertTrial({ x: 1 }).reason ?? '');
+    expect(refusals).toEqual(['the run has finished', 'only optimizer runs take trials']);
+
+    // the checkpoint taken while it waited to run holds the trial: a restart runs it, not asking the source first
+    const held = eventsOf(run.events, 'checkpoint').map((e) => readCheckpoint(e.checkpoint)).find((c) => c.state.operatorRows?.length === 1)!;
+    failures = 0;
+    const resumed = await runHarness(WORKFLOW, { plan: { source: flaky() }, handlers: measure, checkpoint: JSON.parse(serializeCheckpoint(held)) as JsonValue });
+    expect(resumed.calls.filter((c) => c.action === 'measure').map((c) => c.args.x)).toEqual([50, -40]);
+  });
+
   it('resumes from a checkpoint without asking for rows it already had, repeating and losing nothing', async () => {
     const first = source(4);
     const whole = await runHarness(WORKFLOW, { plan: { source: first }, handlers: measure });
