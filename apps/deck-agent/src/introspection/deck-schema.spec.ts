@@ -1,12 +1,17 @@
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { introspectDeck } from '@ivoryos/introspection';
 import { deckSchema } from './deck-schema';
 
 // A deck on disk (read by the type checker) and a runtime object of the same shape (what the agent loaded).
 class Pump {
   dose(volume: number): number {
     return volume;
+  }
+
+  purge(gas: string): string {
+    return gas;
   }
 }
 
@@ -21,13 +26,15 @@ describe('deckSchema: introspection cached by source', () => {
       'export class Pump {',
       '  /** Doses a volume. */',
       '  dose(volume: Volume): number { return Number(volume); }',
+      '  purge(gas: Gas): string { return gas; }',
       '}',
       'export const pump = new Pump();',
+      "export enum Gas { N2 = 'N2', Ar = 'Ar' }",
       '',
     ].join('\n'));
   };
-  const schema = (exports: object = { pump: new Pump() }) =>
-    deckSchema({ deckName: 'cached', file: join(dir, 'deck.ts'), exports, cacheDir, log: (m) => logs.push(m) });
+  const schema = (exports: object = { pump: new Pump() }, deckName = 'cached') =>
+    deckSchema({ deckName, file: join(dir, 'deck.ts'), exports, cacheDir, log: (m) => logs.push(m) });
   const doseType = async (exports?: object) => (await schema(exports)).instruments['deck.pump'].actions['dose'].params[0].type;
 
   beforeEach(() => {
@@ -62,6 +69,21 @@ describe('deckSchema: introspection cached by source', () => {
     const other = await schema({ pump: new Pump(), second: new Pump() });
     expect(Object.keys(other.instruments).sort()).toEqual(['deck.pump', 'deck.second']);
     expect(readdirSync(cacheDir)).toHaveLength(2);
+  });
+
+  it('serves every deck of one module from one entry, under its own name, with the hash a direct introspection gives', async () => {
+    const [a, b] = await Promise.all([schema(undefined, 'lab_a'), schema(undefined, 'lab_b')]);
+    expect(logs.filter((m) => m.startsWith('deck introspected in'))).toHaveLength(2); // one introspection, told to both
+    expect(readdirSync(cacheDir)).toHaveLength(1);
+    expect(a.deck).toBe('lab_a');
+    expect(a.instruments['deck.pump'].actions['purge'].params[0].type).toBe('Enum:lab_a.Gas');
+    expect(b.instruments['deck.pump'].actions['purge'].params[0].type).toBe('Enum:lab_b.Gas');
+    const direct = introspectDeck({ deckName: 'lab_b', file: join(dir, 'deck.ts'), exports: { pump: new Pump() } });
+    expect(b.hash).toBe(direct.hash);
+    expect(b.instruments).toEqual(direct.instruments);
+    logs = [];
+    expect((await schema(undefined, 'lab_c')).deck).toBe('lab_c');
+    expect(logs.some((m) => m.includes('from the cache'))).toBe(true);
   });
 
   it('ignores a corrupt entry and replaces it', async () => {
