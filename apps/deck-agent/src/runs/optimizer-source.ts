@@ -48,7 +48,9 @@ export function optimizerRowSource(job: OptimizerJob, batchSize: number, suggest
   };
   return {
     fingerprint: createHash('sha256').update(JSON.stringify([job.config, job.seed, job.budget, job.earlyStop, job.seeded])).digest('hex').slice(0, 16),
-    maxIterations: Math.ceil(job.budget / batchSize),
+    // an upper bound: operators' trials take an iteration of their own (one row), so with batches the
+    // iterations can exceed budget / batch size; the budget itself ends the campaign (campaignStop above)
+    maxIterations: job.budget,
     next: (results) => rows(results),
     // after a failed suggestion the operator may skip to the next design point
     fallback: (results) => rows(results, { algorithm: 'sobol' }),
