@@ -34,7 +34,7 @@ beforeAll(async () => {
   // The shared Redis has no password; ioredis goes on without one, and the URL's password must not reach the logs.
   const withPassword = TEST_REDIS_URL.replace('redis://', `redis://:${REDIS_PASSWORD}@`);
   agent = new AgentProcess({ deck, dataDir: join(tmp, 'data'), redisUrl: withPassword, cwd: tmp, env: { IVORYOS_SIM_CALL_LOG: calls } });
-  await waitForMessage(redis, deck, 'register');
+  await waitForMessage(redis, deck, 'register', undefined, 45_000); // the first agent of a run types the deck (seconds when loaded)
   startMs = Date.now() - began;
   queue = new Queue(queueNames.deck(deck), { connection: { url: TEST_REDIS_URL }, prefix: BULL_PREFIX });
   events = new QueueEvents(queueNames.deck(deck), { connection: { url: TEST_REDIS_URL }, prefix: BULL_PREFIX });

@@ -38,7 +38,7 @@ export class RunRig {
 
   /** Starts an agent process and waits for its registration. */
   /** Starts an agent and waits for its registration (`registerTimeoutMs`: a loaded machine may need more). */
-  async start(extra: Partial<AgentProcessOptions> = {}, registerTimeoutMs = 15_000): Promise<AgentProcess> {
+  async start(extra: Partial<AgentProcessOptions> = {}, registerTimeoutMs = 45_000): Promise<AgentProcess> {
     const agent = new AgentProcess({ deck: this.deck, dataDir: this.dataDir, redisUrl: this.redisUrl, env: { IVORYOS_SIM_CALL_LOG: this.calls }, ...extra });
     this.agents.push(agent);
     await waitForMessage(this.redis, this.deck, 'register', (m) => m.agent.pid === agent.pid, registerTimeoutMs);
