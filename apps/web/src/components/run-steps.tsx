@@ -1,6 +1,6 @@
-import { Box, Code, Text } from '@mantine/core';
+import { Box, Text } from '@mantine/core';
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useEffect, useMemo, useRef } from 'react';
+import { memo, useEffect, useMemo, useRef } from 'react';
 import type { Schemas } from '../api/client';
 import { durationBetween, formatValue } from '../lib/format';
 import { StatusBadge } from './status-badge';
@@ -26,6 +26,39 @@ export function stepLines(run: Run): Line[] {
 }
 
 const callText = (step: Step) => `${step.instrument}.${step.methodName}(${Object.entries(step.args ?? {}).map(([k, v]) => `${k}=${formatValue(v)}`).join(', ')})`;
+
+const cell = { padding: '6px 12px', minWidth: 0 } as const;
+
+/** One step's row; memoised, so scrolling draws only the rows that come into view. */
+const StepRow = memo(function StepRow({ step, index, start, measure }: { step: Step; index: number; start: number; measure: (el: HTMLElement | null) => void }) {
+  return (
+    <div
+      ref={measure}
+      data-index={index}
+      role="row"
+      aria-rowindex={index + 2}
+      style={{ position: 'absolute', top: 0, left: 0, right: 0, transform: `translateY(${start}px)`, display: 'grid', gridTemplateColumns: COLUMNS, alignItems: 'center', borderTop: '1px solid var(--mantine-color-default-border)' }}
+    >
+      <div role="cell" style={cell}>
+        {step.stepIndex}
+      </div>
+      <div role="cell" style={cell}>
+        <code style={{ fontFamily: 'var(--mantine-font-family-monospace)', fontSize: 12, padding: '1px 5px', borderRadius: 4, background: 'var(--mantine-color-default-hover)', whiteSpace: 'pre-wrap', overflowWrap: 'anywhere' }}>{callText(step)}</code>
+        {step.attempt > 1 && <span style={{ fontSize: 12 }}> attempt {step.attempt}</span>}
+        {step.error && <div style={{ fontSize: 12, color: 'var(--mantine-color-error)' }}>{step.error.split('\n')[0]}</div>}
+      </div>
+      <div role="cell" style={cell}>
+        <StatusBadge status={step.status} />
+      </div>
+      <div role="cell" style={{ ...cell, overflowWrap: 'anywhere' }}>
+        {formatValue(step.output)}
+      </div>
+      <div role="cell" style={cell}>
+        {durationBetween(step.startedAt, step.endedAt)}
+      </div>
+    </div>
+  );
+});
 
 /**
  * Steps grouped by phase and iteration, as one table whose rows are drawn only while on screen, so a
@@ -81,35 +114,7 @@ export function RunSteps({ run, follow }: { run: Run; follow: boolean }) {
                 </Box>
               );
             }
-            const { step } = line;
-            return (
-              <Box
-                key={item.key}
-                ref={virtual.measureElement}
-                data-index={item.index}
-                role="row"
-                aria-rowindex={item.index + 2}
-                style={{ ...place, display: 'grid', gridTemplateColumns: COLUMNS, alignItems: 'center', borderTop: '1px solid var(--mantine-color-default-border)' }}
-              >
-                <Box role="cell" px="sm" py={6}>
-                  {step.stepIndex}
-                </Box>
-                <Box role="cell" px="sm" py={6} style={{ minWidth: 0 }}>
-                  <Code style={{ whiteSpace: 'pre-wrap', overflowWrap: 'anywhere' }}>{callText(step)}</Code>
-                  {step.attempt > 1 && <Text span size="xs"> attempt {step.attempt}</Text>}
-                  {step.error && <Text size="xs" c="red">{step.error.split('\n')[0]}</Text>}
-                </Box>
-                <Box role="cell" px="sm" py={6}>
-                  <StatusBadge status={step.status} />
-                </Box>
-                <Box role="cell" px="sm" py={6} style={{ overflowWrap: 'anywhere' }}>
-                  {formatValue(step.output)}
-                </Box>
-                <Box role="cell" px="sm" py={6}>
-                  {durationBetween(step.startedAt, step.endedAt)}
-                </Box>
-              </Box>
-            );
+            return <StepRow key={item.key} step={line.step} index={item.index} start={item.start - HEADER_HEIGHT} measure={virtual.measureElement} />;
           })}
       </div>
     </Box>

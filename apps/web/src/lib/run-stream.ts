@@ -17,7 +17,7 @@ const FINAL = new Set(['completed', 'failed', 'stopped', 'cancelled']);
 
 /**
  * Follows one run over Server-Sent Events (same origin, session cookie): the snapshot replaces the
- * cached run, later events refresh it (at most every 150 ms, so a fast run does not refetch per
+ * cached run, later events refresh it (at most every 150 ms, or every second for a run of over 1,000 steps, so a fast run does not refetch per
  * step), progress is kept as it arrives. EventSource resumes by itself with Last-Event-ID; when it
  * gives up for good (a non-200, e.g. an expired session) we check the session and reopen.
  */
@@ -33,6 +33,9 @@ export function useRunStream(runId: string): { progress: Progress | undefined; l
     let reopen: ReturnType<typeof setTimeout> | undefined;
     let closed = false;
     const key = runQuery(runId).queryKey;
+    // Each refresh reloads the whole run: a big one (thousands of steps) every second at most, so
+    // parsing and drawing it does not take the page's whole time while it streams.
+    const stepsNow = () => (queryClient.getQueryData(key) as Schemas['RunResponse'] | undefined)?.phases.reduce((n, p) => n + p.steps.length, 0) ?? 0;
     const refresh = () => {
       if (timer.current) return;
       timer.current = setTimeout(() => {
@@ -41,7 +44,7 @@ export function useRunStream(runId: string): { progress: Progress | undefined; l
         void queryClient.invalidateQueries({ queryKey: ['get', '/api/runs/{id}/results'] });
         void queryClient.invalidateQueries({ queryKey: ['get', '/api/runs/{id}/trials'] });
         void queryClient.invalidateQueries({ queryKey: ['get', '/api/attention'] });
-      }, 150);
+      }, stepsNow() > 1_000 ? 1_000 : 150);
     };
     const open = () => {
       source = new EventSource(`/api/runs/${encodeURIComponent(runId)}/events`);
