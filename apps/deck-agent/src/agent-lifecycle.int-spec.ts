@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { Queue, QueueEvents } from 'bullmq';
 import IORedis, { type Redis } from 'ioredis';
-import { BULL_PREFIX, DECK_SET_KEY, jobNames, queueNames, type DirectCallJob, type DirectCallResult, type JsonObject } from '@ivoryos/contracts';
+import { CONTRACT_VERSION, BULL_PREFIX, DECK_SET_KEY, jobNames, queueNames, type DirectCallJob, type DirectCallResult, type JsonObject } from '@ivoryos/contracts';
 import {
   AgentProcess, assertBuilt, callLog, cleanupDeck, PrivateRedis, streamMessages, TEST_REDIS_URL, uniqueDeck, waitFor, waitForMessage,
 } from './testing/agent-harness';
@@ -65,7 +65,7 @@ async function rig(redisUrl = TEST_REDIS_URL): Promise<Rig> {
       return (await added.waitUntilFinished(r.events, 15_000)) as DirectCallResult;
     },
     payload(instrument, action, kwargs = {}) {
-      return { callId: randomUUID(), deck, instrument, action, kwargs, deadline: Date.now() + 30_000, calledBy: 'int-test' };
+      return { schemaVersion: CONTRACT_VERSION, callId: randomUUID(), deck, instrument, action, kwargs, deadline: Date.now() + 30_000, calledBy: 'int-test' };
     },
   };
   rigs.push(r);

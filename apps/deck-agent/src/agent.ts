@@ -2,7 +2,7 @@ import type { Server } from 'node:http';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Worker } from 'bullmq';
-import { jobNames, parseDeckCommand, type DeckSchema } from '@ivoryos/contracts';
+import { CONTRACT_VERSION, jobNames, readCommandEntry, type AgentInfo, type DeckSchema, type RegistrationRefused } from '@ivoryos/contracts';
 import { initTracing, shutdownTracing } from '@ivoryos/telemetry';
 import { deckTokenPath, redisCredentialOptions, redisUrlFor, resolveDeckCredential } from './deck-credential';
 import { startDeckWorker } from './deck-worker';
@@ -41,6 +41,8 @@ export interface StartAgentOptions {
   logger?: Logger;
   /** `*.py` decks: interpreter, entry mode and the deck's own arguments. */
   python?: PythonFlags;
+  /** The gateway refused this agent's registration (another contract version): already logged. */
+  onRefused?: (refusal: RegistrationRefused) => void;
 }
 
 export interface AgentHandle {
@@ -141,14 +143,15 @@ export async function startAgent(options: StartAgentOptions): Promise<AgentHandl
   if (recovered.length) logger.info({ runs: recovered }, 'runs from the journal continue');
   const startedAt = new Date().toISOString();
   const commands = new CommandReader(commandConnection, deck, journal, (id, text) => {
-    const deckCommand = parseDeckCommand(text);
-    if (!deckCommand) return supervisor.handleCommand(id, text);
+    const entry = readCommandEntry(text);
+    if (entry.kind === 'run' || entry.kind === 'unreadable') return supervisor.handleCommand(id, text);
     journal.appendCursor(id, new Date().toISOString());
-    handleDeckCommand(deckCommand, { python, startedAt, logger });
+    if (entry.kind === 'deck') handleDeckCommand(entry.command, { python, startedAt, logger });
+    else handleRefusal(entry.refusal, info, logger, options.onRefused);
   }, logger);
   commands.start();
 
-  const registration = new Registration(publisher, schema, info, logger);
+  const registration = new Registration(publisher, schema, info, logger, env.IVORYOS_CONTRACT_VERSION_CLAIM ?? CONTRACT_VERSION);
   registration.start();
   const activity = () => (lock.busy || supervisor.busy ? 'busy' : 'idle');
   const heartbeat = new Heartbeat(publisher, deck, info, schema.hash, env.IVORYOS_HEARTBEAT_MS, activity, logger);
@@ -213,6 +216,17 @@ export async function startAgent(options: StartAgentOptions): Promise<AgentHandl
   };
 }
 
+/** A refusal names the agent process it answers: one for an earlier process of this deck is old news. */
+function handleRefusal(refusal: RegistrationRefused, info: AgentInfo, logger: Logger, onRefused?: (refusal: RegistrationRefused) => void): void {
+  const ours = refusal.agent.pid === info.pid && refusal.agent.host === info.host && refusal.agent.startedAt === info.startedAt;
+  if (!ours) {
+    logger.debug({ refused: refusal.agent }, 'registration refusal for another agent process: ignored');
+    return;
+  }
+  logger.error({ gatewaySpeaks: refusal.gatewaySpeaks, agentSpeaks: refusal.agentSpeaks }, `the gateway refused this agent: ${refusal.reason}`);
+  onRefused?.(refusal);
+}
+
 async function closeWorker(worker: Worker, lock: HardwareLock, logger: Logger): Promise<void> {
   const closing = worker.close();
   // The current call ends on its own time; waiting for the lock is waiting for it.
@@ -259,7 +273,11 @@ export async function runAgentProcess(options: AgentProcessOptions): Promise<voi
 
   let handle: AgentHandle;
   try {
-    handle = await startAgent({ settings, exports: options.exports, logger, python: options.python });
+    handle = await startAgent({
+      settings, exports: options.exports, logger, python: options.python,
+      // Serving nothing, it would only register again every minute: stop and say why.
+      onRefused: () => void handle.stop().finally(() => process.exit(1)),
+    });
   } catch (err) {
     logger.fatal({ err: errorText(err) }, 'agent did not start');
     // A Python deck's traceback (or the missing interpreter) in plain text for the person at the terminal.

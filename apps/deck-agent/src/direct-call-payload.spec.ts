@@ -1,8 +1,8 @@
-import type { DeckSchema, DirectCallJob } from '@ivoryos/contracts';
+import { CONTRACT_VERSION, type DeckSchema, type DirectCallJob } from '@ivoryos/contracts';
 import { parseDirectCallJob, refuseBySchema } from './direct-call-payload';
 
 const job: DirectCallJob = {
-  callId: 'c1', deck: 'lab', instrument: 'deck.pump', action: 'dose', kwargs: { ml: 1 }, deadline: 1_700_000_000_000, calledBy: 'alice',
+  schemaVersion: CONTRACT_VERSION, callId: 'c1', deck: 'lab', instrument: 'deck.pump', action: 'dose', kwargs: { ml: 1 }, deadline: 1_700_000_000_000, calledBy: 'alice',
 };
 
 describe('parseDirectCallJob', () => {
@@ -15,19 +15,14 @@ describe('parseDirectCallJob', () => {
     expect(parsed.ok && Object.keys(parsed.job).sort()).toEqual(Object.keys(job).sort());
   });
 
-  it('lists every problem at once', () => {
-    const parsed = parseDirectCallJob({ callId: '', deck: 'lab', instrument: 3, kwargs: [], deadline: 'soon' }, { deck: 'lab', jobId: undefined });
-    expect(parsed).toEqual({
-      ok: false,
-      errors: [
-        'callId: must be a non-empty string',
-        'instrument: must be a non-empty string',
-        'action: must be a non-empty string',
-        'calledBy: must be a non-empty string',
-        'kwargs: must be an object',
-        'deadline: must be epoch milliseconds',
-      ],
-    });
+  it('lists every problem at once, by path', () => {
+    const parsed = parseDirectCallJob({ schemaVersion: CONTRACT_VERSION, callId: '', deck: 'lab', instrument: 3, kwargs: [], deadline: 'soon' }, { deck: 'lab', jobId: undefined });
+    expect(parsed.ok).toBe(false);
+    expect(!parsed.ok && parsed.errors.map((e) => e.split(':')[0])).toEqual(['callId', 'instrument', 'action', 'kwargs', 'deadline', 'calledBy']);
+  });
+
+  it('refuses a payload of another contract version', () => {
+    expect(parseDirectCallJob({ ...job, schemaVersion: 3 }, { deck: 'lab', jobId: 'c1' })).toEqual({ ok: false, errors: ['schemaVersion: the message is contract version 3; this side speaks 1'] });
   });
 
   it('refuses a payload for another deck, or whose call id is not the job id', () => {

@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { Queue, QueueEvents } from 'bullmq';
 import IORedis, { type Redis } from 'ioredis';
 import {
+  CONTRACT_VERSION,
   BULL_PREFIX, DECK_SET_KEY, jobNames, queueNames, type DeckSchema, type DirectCallJob, type DirectCallResult, type JsonObject,
 } from '@ivoryos/contracts';
 import {
@@ -52,7 +53,7 @@ afterAll(async () => {
 });
 
 function payload(instrument: string, action: string, kwargs: JsonObject = {}, over: Partial<DirectCallJob> = {}): DirectCallJob {
-  return { callId: randomUUID(), deck, instrument, action, kwargs, deadline: Date.now() + 15_000, calledBy: 'int-test', ...over };
+  return { schemaVersion: CONTRACT_VERSION, callId: randomUUID(), deck, instrument, action, kwargs, deadline: Date.now() + 15_000, calledBy: 'int-test', ...over };
 }
 
 async function call(job: DirectCallJob): Promise<DirectCallResult> {
@@ -184,8 +185,8 @@ describe('direct calls through BullMQ', () => {
 
   it('fails a job with a malformed payload, naming the problem', async () => {
     const id = randomUUID();
-    const added = await queue.add(jobNames.directCall, { callId: id, deck, instrument: 'deck.sdl' }, { jobId: id, attempts: 1 });
-    await expect(added.waitUntilFinished(events, 15_000)).rejects.toThrow(/malformed direct.call payload: action: must be a non-empty string/);
+    const added = await queue.add(jobNames.directCall, { schemaVersion: CONTRACT_VERSION, callId: id, deck, instrument: 'deck.sdl' }, { jobId: id, attempts: 1 });
+    await expect(added.waitUntilFinished(events, 15_000)).rejects.toThrow(/malformed direct.call payload: action: /);
   });
 
   it('runs calls first-in-first-out, one at a time, reporting busy while one runs', async () => {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { UnrecoverableError } from 'bullmq';
 import pino from 'pino';
-import { jobNames, type DeckSchema, type DirectCallJob, type JsonObject } from '@ivoryos/contracts';
+import { CONTRACT_VERSION, jobNames, type DeckSchema, type DirectCallJob, type JsonObject } from '@ivoryos/contracts';
 import { createDirectCallProcessor, DEADLINE_PASSED, INTERRUPTED, type DirectCallJobLike } from './direct-calls';
 import { HardwareLock } from './hardware-lock';
 import type { Invoker } from './invoke';
@@ -26,7 +26,7 @@ const schema: DeckSchema = {
 
 const NOW = 1_700_000_000_000;
 const payload = (callId: string, over: Partial<DirectCallJob> = {}): DirectCallJob => ({
-  callId, deck: 'lab', instrument: 'deck.sdl', action: 'measure', kwargs: {}, deadline: NOW + 1000, calledBy: 'alice', ...over,
+  schemaVersion: CONTRACT_VERSION, callId, deck: 'lab', instrument: 'deck.sdl', action: 'measure', kwargs: {}, deadline: NOW + 1000, calledBy: 'alice', ...over,
 });
 const job = (data: DirectCallJob | JsonObject, name: string = jobNames.directCall): DirectCallJobLike => ({
   id: typeof data['callId'] === 'string' ? data['callId'] : undefined, name, data,
@@ -42,7 +42,7 @@ describe('direct call processor', () => {
     dir = mkdtempSync(join(tmpdir(), 'ivoryos-direct-'));
     journal = Journal.open(dir, 'lab', { fsync: false });
     calls = [];
-    answer = () => ({ when: new Date(0), n: 2n });
+    answer = () => ({ when: new Date(0), n: 2n, none: NaN });
   });
   afterEach(() => {
     journal.close();
@@ -64,7 +64,7 @@ describe('direct call processor', () => {
   it('journals the start before calling, then answers with the sanitised output', async () => {
     const result = await processor()(job(payload('c1')));
     expect(calls).toEqual([{ instrument: 'deck.sdl', action: 'measure', kwargs: {}, journaledFirst: true }]);
-    expect(result).toMatchObject({ callId: 'c1', ran: true, success: true, output: { when: '1970-01-01T00:00:00.000Z', n: '2' }, error: null });
+    expect(result).toMatchObject({ callId: 'c1', ran: true, success: true, output: { when: '1970-01-01T00:00:00.000Z', n: 2, none: null }, error: null });
     expect(result.startedAt).toEqual(expect.any(String));
     expect(journal.lookup('c1')?.end?.result).toEqual(result);
   });
@@ -90,7 +90,7 @@ describe('direct call processor', () => {
     journal.appendStart({ callId: 'c4', instrument: 'deck.sdl', action: 'measure', kwargs: {}, calledBy: 'alice', at: '2024-01-01T00:00:00.000Z' });
     const result = await processor()(job(payload('c4')));
     expect(result).toEqual({
-      callId: 'c4', ran: false, success: false, output: null, error: INTERRUPTED, startedAt: '2024-01-01T00:00:00.000Z', endedAt: null, notRun: 'interrupted',
+      schemaVersion: CONTRACT_VERSION, callId: 'c4', ran: false, success: false, output: null, error: INTERRUPTED, startedAt: '2024-01-01T00:00:00.000Z', endedAt: null, notRun: 'interrupted',
     });
     expect(calls).toHaveLength(0);
   });

@@ -1,7 +1,7 @@
 import { UnrecoverableError, type Job } from 'bullmq';
-import { jobNames, type DeckSchema, type DirectCallJob, type DirectCallNotRun, type DirectCallResult } from '@ivoryos/contracts';
+import { CONTRACT_VERSION, jobNames, type DeckSchema, type DirectCallJob, type DirectCallNotRun, type DirectCallResult } from '@ivoryos/contracts';
 import { traceContextOf, withSpan } from '@ivoryos/telemetry';
-import { StepInterruptedError } from '@ivoryos/workflow';
+import { sanitizeForJson, StepInterruptedError } from '@ivoryos/workflow';
 import { parseDirectCallJob, refuseBySchema } from './direct-call-payload';
 import type { HardwareLock } from './hardware-lock';
 import { epochMs, type CallTiming } from './hop-timing';
@@ -9,7 +9,6 @@ import type { Invoker } from './invoke';
 import type { JournaledCall, Journal } from './journal';
 import type { Logger } from './logger';
 import { errorText } from './registration';
-import { sanitize } from './sanitize';
 
 export const DEADLINE_PASSED = 'the caller gave up before the call started';
 export const INTERRUPTED = 'interrupted: the agent stopped during this call; outcome unknown';
@@ -97,12 +96,12 @@ async function execute(call: DirectCallJob, deps: DirectCallDeps, log: Logger, m
   let result: DirectCallResult;
   if (marks) marks.driverStart = epochMs();
   try {
-    const output = sanitize(await withSpan(`driver call ${call.instrument}.${call.action}`, {}, () => deps.invoker.invoke(call.instrument, call.action, call.kwargs)));
-    result = { callId: call.callId, ran: true, success: true, output, error: null, startedAt, endedAt: new Date().toISOString() };
+    const output = sanitizeForJson(await withSpan(`driver call ${call.instrument}.${call.action}`, {}, () => deps.invoker.invoke(call.instrument, call.action, call.kwargs)));
+    result = { schemaVersion: CONTRACT_VERSION, callId: call.callId, ran: true, success: true, output, error: null, startedAt, endedAt: new Date().toISOString() };
   } catch (err) {
     // A Python deck's bridge died during the call: whether the driver finished is unknown, as after an agent crash.
     const error = err instanceof StepInterruptedError ? `interrupted: ${err.message}; outcome unknown` : errorText(err);
-    result = { callId: call.callId, ran: true, success: false, output: null, error, startedAt, endedAt: new Date().toISOString() };
+    result = { schemaVersion: CONTRACT_VERSION, callId: call.callId, ran: true, success: false, output: null, error, startedAt, endedAt: new Date().toISOString() };
   }
   if (marks) marks.driverEnd = epochMs();
 
@@ -120,12 +119,13 @@ async function execute(call: DirectCallJob, deps: DirectCallDeps, log: Logger, m
 function fromJournal(call: JournaledCall, log: Logger): DirectCallResult {
   if (call.end) {
     log.info('direct call already done: answering from the journal, not calling again');
-    return call.end.result;
+    // Journals written before versioned contracts hold results without a version: answered in this one.
+    return { ...call.end.result, schemaVersion: CONTRACT_VERSION };
   }
   log.warn({ startedAt: call.start.at }, 'direct call was interrupted earlier: not calling again');
   return { ...notRun(call.start.callId, 'interrupted', INTERRUPTED), startedAt: call.start.at };
 }
 
 function notRun(callId: string, reason: DirectCallNotRun, error: string): DirectCallResult {
-  return { callId, ran: false, success: false, output: null, error, startedAt: null, endedAt: null, notRun: reason };
+  return { schemaVersion: CONTRACT_VERSION, callId, ran: false, success: false, output: null, error, startedAt: null, endedAt: null, notRun: reason };
 }

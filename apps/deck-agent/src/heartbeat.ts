@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import type { AgentInfo, DeckActivity } from '@ivoryos/contracts';
+import { CONTRACT_VERSION, type AgentInfo, type DeckActivity } from '@ivoryos/contracts';
 import type { Logger } from './logger';
 import { errorText, publish } from './registration';
 
@@ -34,6 +34,7 @@ export class Heartbeat {
     try {
       await publish(this.redis, this.deck, {
         kind: 'heartbeat',
+        schemaVersion: CONTRACT_VERSION,
         deck: this.deck,
         agent: this.agent,
         status: this.activity(),

@@ -1,13 +1,13 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { DirectCallResult } from '@ivoryos/contracts';
+import { CONTRACT_VERSION, type DirectCallResult } from '@ivoryos/contracts';
 import { Journal, replayJournal } from './journal';
 
 const start = (callId: string, at = '2024-01-01T00:00:00.000Z') =>
   JSON.stringify({ type: 'call.start', callId, instrument: 'deck.sdl', action: 'measure', kwargs: {}, calledBy: 'u', at });
 const result = (callId: string): DirectCallResult => ({
-  callId, ran: true, success: true, output: 1, error: null, startedAt: '2024-01-01T00:00:00.000Z', endedAt: '2024-01-01T00:00:01.000Z',
+  schemaVersion: CONTRACT_VERSION, callId, ran: true, success: true, output: 1, error: null, startedAt: '2024-01-01T00:00:00.000Z', endedAt: '2024-01-01T00:00:01.000Z',
 });
 const end = (callId: string) => JSON.stringify({ type: 'call.end', callId, result: result(callId), at: '2024-01-01T00:00:01.000Z' });
 

@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import { EVENT_CONSUMER_GROUP, STREAM_FIELD, streamKeys } from '@ivoryos/contracts';
+import { CONTRACT_VERSION, EVENT_CONSUMER_GROUP, STREAM_FIELD, streamKeys } from '@ivoryos/contracts';
 import type { Journal } from './journal';
 import { compareStreamIds } from './journal/records';
 import type { RunEntry } from './journal/run-book';
@@ -163,7 +163,7 @@ export class Outbox {
     if (!items.length) return 0;
     const pipeline = this.redis.pipeline();
     const events = items.map(({ run, index }) => run.pending[index]);
-    for (const e of events) pipeline.xadd(this.key, 'MAXLEN', '~', STREAM_MAXLEN, '*', STREAM_FIELD, `{"kind":"run-event","envelope":${e.json}}`);
+    for (const e of events) pipeline.xadd(this.key, 'MAXLEN', '~', STREAM_MAXLEN, '*', STREAM_FIELD, `{"kind":"run-event","schemaVersion":${CONTRACT_VERSION},"envelope":${e.json}}`);
     const replies = (await pipeline.exec()) ?? [];
     for (let i = 0; i < items.length; i++) {
       const [err, id] = replies[i] ?? [new Error('no reply'), null];

@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import type { Redis } from 'ioredis';
-import { DECK_SET_KEY, STREAM_FIELD, streamKeys, type AgentInfo, type AgentMessage, type DeckSchema } from '@ivoryos/contracts';
+import { CONTRACT_VERSION, DECK_SET_KEY, STREAM_FIELD, streamKeys, type AgentInfo, type AgentMessage, type DeckSchema } from '@ivoryos/contracts';
 import type { Logger } from './logger';
 import { AGENT_VERSION } from './version';
 
@@ -37,6 +37,8 @@ export class Registration {
     private readonly schema: DeckSchema,
     private readonly agent: AgentInfo,
     private readonly logger: Logger,
+    /** The contract version the registration names: this build's, unless a test claims another. */
+    private readonly contractVersion: number = CONTRACT_VERSION,
   ) {}
 
   start(): void {
@@ -57,8 +59,9 @@ export class Registration {
     const deck = this.schema.deck;
     try {
       await this.redis.sadd(DECK_SET_KEY, deck);
-      const id = await publish(this.redis, deck, { kind: 'register', deck, schema: this.schema, agent: this.agent, at: new Date().toISOString() });
-      this.logger.info({ entry: id, schemaHash: this.schema.hash }, 'registered');
+      const message: AgentMessage = { kind: 'register', schemaVersion: CONTRACT_VERSION, deck, schema: this.schema, agent: this.agent, at: new Date().toISOString() };
+      const id = await publish(this.redis, deck, this.contractVersion === CONTRACT_VERSION ? message : { ...message, schemaVersion: this.contractVersion as typeof CONTRACT_VERSION });
+      this.logger.info({ entry: id, schemaHash: this.schema.hash, contractVersion: this.contractVersion }, 'registered');
       return true;
     } catch (err) {
       this.logger.warn({ err: errorText(err) }, 'registration not sent; will retry');
@@ -69,7 +72,7 @@ export class Registration {
   async offline(): Promise<boolean> {
     const deck = this.schema.deck;
     try {
-      await publish(this.redis, deck, { kind: 'offline', deck, agent: this.agent, at: new Date().toISOString() });
+      await publish(this.redis, deck, { kind: 'offline', schemaVersion: CONTRACT_VERSION, deck, agent: this.agent, at: new Date().toISOString() });
       this.logger.info('offline message sent');
       return true;
     } catch (err) {

@@ -1,4 +1,4 @@
-import { jobNames, streamKeys, type RunJob } from '@ivoryos/contracts';
+import { CONTRACT_VERSION, jobNames, streamKeys, type RunJob } from '@ivoryos/contracts';
 import { assertBuilt, streamMessages, waitFor } from './testing/agent-harness';
 import { block, expectContiguous, ofType, RunRig, step, stepRows, workflow } from './testing/run-rig';
 
@@ -205,7 +205,7 @@ describe('accepting runs', () => {
     await (await r.queue.getJob(job.runId))!.remove();
     const again = await r.queue.add(jobNames.runAccept, job, { jobId: job.runId, attempts: 1 });
     await waitFor('the job again', async () => (await r.queue.getJobState(job.runId)) === 'completed');
-    expect((await r.queue.getJob(again.id!))!.returnvalue).toEqual({ runId: job.runId, accepted: false, state: 'known' });
+    expect((await r.queue.getJob(again.id!))!.returnvalue).toEqual({ schemaVersion: CONTRACT_VERSION, runId: job.runId, accepted: false, state: 'known' });
     expect(r.count(noopLine(5))).toBe(1);
     expect(ofType(await r.events(job.runId), 'run.status').filter((e) => e.event.status === 'running')).toHaveLength(1);
   });
@@ -226,7 +226,7 @@ describe('accepting runs', () => {
     const bad = { ...r.job(workflow([noop(1)])), batchSize: 0 } as RunJob;
     const added = await r.queue.add(jobNames.runAccept, bad, { jobId: bad.runId, attempts: 1 });
     await waitFor('the job to fail', async () => (await r.queue.getJobState(added.id!)) === 'failed');
-    expect((await r.queue.getJob(added.id!))!.failedReason).toContain('batchSize: must be a whole number >= 1');
+    expect((await r.queue.getJob(added.id!))!.failedReason).toMatch(/malformed run.accept payload: batchSize: /);
     expect(r.callLog()).toEqual([]);
   });
 

@@ -1,4 +1,5 @@
 export * from './json';
+export * from './contract-version';
 export * from './errors';
 export * from './schema';
 export * from './workflow';

@@ -1,4 +1,5 @@
-import type { JsonObject, JsonValue } from './json';
+import { z } from 'zod';
+import { jsonValue, type JsonObject } from './json';
 
 export const RUN_STATUSES = [
   'queued', 'running', 'paused', 'waiting', 'completed', 'failed', 'stopped', 'cancelled',
@@ -25,15 +26,16 @@ export type ErrorPolicy = (typeof ERROR_POLICIES)[number];
 export const PROMPT_KINDS = ['error', 'pause', 'input', 'interrupted', 'optimizer'] as const;
 export type PromptKind = (typeof PROMPT_KINDS)[number];
 
-/** Why a run waits for someone, and how to answer. */
-export interface WaitingPrompt {
-  promptId: string;
-  kind: PromptKind;
-  message: string;
-  inputType?: string;
-  choices?: JsonValue[];
-  since: string;
-}
+/** Why a run waits for someone, and how to answer. Loose: a prompt's extra fields reach the operator unchanged. */
+export const waitingPromptSchema = z.looseObject({
+  promptId: z.string(),
+  kind: z.enum(PROMPT_KINDS),
+  message: z.string(),
+  inputType: z.string().optional(),
+  choices: z.array(jsonValue).optional(),
+  since: z.string(),
+});
+export type WaitingPrompt = z.infer<typeof waitingPromptSchema>;
 
 /** A row of a run's parameter table, keyed by parameter name. */
 export type ParameterRow = JsonObject;

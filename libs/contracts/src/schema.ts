@@ -1,4 +1,5 @@
-import type { JsonValue } from './json';
+import { z } from 'zod';
+import { jsonValue, type JsonValue } from './json';
 
 /**
  * IvoryOS type descriptor of a parameter (`arg_types` values):
@@ -65,3 +66,18 @@ export interface DeckSchema {
   /** Methods that were left out, with why (callback parameters, streams). Display-only. */
   skipped?: { instrument: string; action: string; reason: string }[];
 }
+
+const param = z.looseObject({ name: z.string(), type: z.union([z.string(), z.array(z.string())]), required: z.boolean(), default: jsonValue.optional() });
+const action = z.looseObject({ name: z.string(), kind: z.enum(['method', 'getter', 'setter']), params: z.array(param), async: z.boolean(), returns: z.looseObject({ kind: z.string() }) });
+const instrument = z.looseObject({ name: z.string(), actions: z.record(z.string(), action) });
+
+/**
+ * A registered deck schema as the gateway checks it: what calls and validation rely on. Loose, and
+ * display-only text (docs, source) is not checked: the schema comes from introspection, TS or Python.
+ */
+export const deckSchemaSchema = z.looseObject({
+  schemaVersion: z.literal(1),
+  deck: z.string().min(1),
+  hash: z.string().min(1),
+  instruments: z.record(z.string(), instrument),
+}) as unknown as z.ZodType<DeckSchema>;

@@ -11,3 +11,6 @@ export const traceContextSchema = z.object({
 });
 
 export type TraceContext = z.infer<typeof traceContextSchema>;
+
+/** A message's `trace` field: a malformed context only loses the trace, never the message that carries it. */
+export const tracedBy = traceContextSchema.nullish().catch(undefined);

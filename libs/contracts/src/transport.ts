@@ -1,3 +1,6 @@
+import type { DirectCallJob } from './agent';
+import type { RunJob } from './run-transport';
+
 /**
  * Names of everything that crosses Redis, declared once. BullMQ queue names may not contain `:`,
  * so decks are separated with a dot there.
@@ -17,6 +20,13 @@ export const jobNames = {
   directCall: 'direct.call',
 } as const;
 export type JobName = (typeof jobNames)[keyof typeof jobNames];
+
+/** The payload of each job kind on a deck's queue; its result is checked by the receiver (see agent.ts). */
+export interface DeckJobs {
+  'run.accept': RunJob;
+  'direct.call': DirectCallJob;
+}
+export type DeckJobData = DeckJobs[JobName];
 
 export const streamKeys = {
   /** Agent → gateway: run events, consumed with a consumer group by the gateway. */

@@ -52,7 +52,8 @@ describe('sanitizeForJson (IvoryOS sanitize_for_json, §6.7)', () => {
     const cyclic: Record<string, unknown> = { a: 1 };
     cyclic.self = cyclic;
     expect(sanitizeForJson(cyclic)).toEqual({ a: 1, self: '[Circular]' });
-    expect(sanitizeForJson([NaN, Infinity, 10n, undefined, () => 1, Symbol('s')])).toEqual(['NaN', 'Infinity', 10, null, '[Function anonymous]', 'Symbol(s)']);
+    expect(sanitizeForJson([NaN, Infinity, 10n, undefined, () => 1, Symbol('s')])).toEqual([null, null, 10, null, '[Function anonymous]', 'Symbol(s)']);
+    expect(Object.is(sanitizeForJson(-0), 0)).toBe(true);
     expect(sanitizeForJson(new Map<unknown, unknown>([[1, new Uint8Array([2])]]))).toEqual({ 1: [2] });
     expect(sanitizeForJson({ toJSON: () => 'custom' })).toBe('custom');
     expect(sanitizeForJson(new RangeError('bad'))).toBe('RangeError: bad');

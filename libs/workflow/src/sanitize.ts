@@ -10,8 +10,9 @@ function sanitize(value: unknown, seen: Set<object>, depth: number): JsonValue {
     case 'boolean':
       return value;
     case 'number':
-      // JSON has no NaN or Infinity; keep them visible as text rather than turning them into null.
-      return Number.isFinite(value) ? value : String(value);
+      // JSON has no NaN or Infinity: null, as JSON.stringify and the Python bridge write them; -0 is 0.
+      if (!Number.isFinite(value)) return null;
+      return Object.is(value, -0) ? 0 : value;
     case 'bigint':
       return Number.isSafeInteger(Number(value)) ? Number(value) : value.toString();
     case 'symbol':
@@ -49,9 +50,10 @@ function sanitize(value: unknown, seen: Set<object>, depth: number): JsonValue {
 }
 
 /**
- * IvoryOS's `sanitize_for_json` for JavaScript values: dates become ISO text, sets and typed arrays
- * lists, maps objects, objects with `toJSON` use it, class instances their own fields; cycles, NaN and
- * other non-JSON values become descriptive text, so a driver's return value can always be recorded.
+ * IvoryOS's `sanitize_for_json` for JavaScript values, the one sanitiser of driver values (run steps and
+ * direct calls alike): dates become ISO text, sets and typed arrays lists, maps objects, objects with
+ * `toJSON` use it, class instances their own fields; NaN and ±Infinity become null (as a Python deck's
+ * do); cycles and other non-JSON values become descriptive text, so a return value can always be recorded.
  */
 export function sanitizeForJson(value: unknown): JsonValue {
   return sanitize(value, new Set(), 0);

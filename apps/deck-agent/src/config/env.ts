@@ -35,8 +35,6 @@ export const agentEnvSchema = z
     /** Where introspected deck schemas are cached (by source contents); default `<IVORYOS_DATA_DIR>/cache/schemas`. */
     IVORYOS_SCHEMA_CACHE_DIR: optionalText,
     IVORYOS_HEARTBEAT_MS: z.coerce.number().int().min(50).default(2000),
-    /** Presence older than this counts as offline; must exceed the heartbeat period. */
-    IVORYOS_OFFLINE_AFTER_MS: z.coerce.number().int().min(100).default(10000),
     /** fsync every journal append: survives power loss at the cost of write latency. */
     IVORYOS_JOURNAL_FSYNC: bool.default(false),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -60,18 +58,14 @@ export const agentEnvSchema = z
     IVORYOS_PYTHON: optionalText,
     /** Python decks: seconds after which a driver call fails as timed out (the deck stays held until it returns). Unset: no limit. */
     IVORYOS_CALL_TIMEOUT_S: z.preprocess((v) => (v === '' ? undefined : v), z.coerce.number().positive().optional()),
+    /**
+     * Tests only: the contract version this agent's registration names instead of its own, to see a
+     * gateway refuse an agent of another version (the agent then logs why and exits 1).
+     */
+    IVORYOS_CONTRACT_VERSION_CLAIM: z.preprocess((v) => (v === '' ? undefined : v), z.coerce.number().int().min(0).optional()),
     /** Python decks: an active virtualenv or conda environment is the interpreter's fallback. */
     VIRTUAL_ENV: optionalText,
     CONDA_PREFIX: optionalText,
-  })
-  .superRefine((env, ctx) => {
-    if (env.IVORYOS_OFFLINE_AFTER_MS <= env.IVORYOS_HEARTBEAT_MS) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['IVORYOS_OFFLINE_AFTER_MS'],
-        message: `must be greater than IVORYOS_HEARTBEAT_MS (${env.IVORYOS_HEARTBEAT_MS})`,
-      });
-    }
   });
 
 export type AgentEnv = z.infer<typeof agentEnvSchema>;

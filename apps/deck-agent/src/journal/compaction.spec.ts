@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { DirectCallResult, EventEnvelope } from '@ivoryos/contracts';
+import { CONTRACT_VERSION, type DirectCallResult, type EventEnvelope } from '@ivoryos/contracts';
 import { Journal, replayJournal, type Replay } from '../journal';
 import { answer, command, commandLine, eventLine, indexOf, journalText, simulate } from '../testing/journal-fixtures';
 import { runJob, step, workflow } from '../testing/workflow-builders';
@@ -11,7 +11,7 @@ import { resumePoint } from './resume-point';
 const DAY = 24 * 3600_000;
 const NOW = Date.parse('2026-03-01T00:00:00.000Z');
 const iso = (ms: number) => new Date(ms).toISOString();
-const result = (callId: string): DirectCallResult => ({ callId, ran: true, success: true, output: 1, error: null, startedAt: 'x', endedAt: 'y' });
+const result = (callId: string): DirectCallResult => ({ schemaVersion: CONTRACT_VERSION, callId, ran: true, success: true, output: 1, error: null, startedAt: 'x', endedAt: 'y' });
 const callLines = (callId: string, at: number, ended = true) => [
   JSON.stringify({ type: 'call.start', callId, instrument: 'deck.bench', action: 'noop', kwargs: {}, calledBy: 'u', at: iso(at) }),
   ...(ended ? [JSON.stringify({ type: 'call.end', callId, result: result(callId), at: iso(at) })] : []),

@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Queue, QueueEvents } from 'bullmq';
-import { BULL_PREFIX, jobNames, queueNames, type DirectCallJob, type DirectCallResult, type JsonObject } from '@ivoryos/contracts';
+import { CONTRACT_VERSION, BULL_PREFIX, jobNames, queueNames, type DirectCallJob, type DirectCallResult, type JsonObject } from '@ivoryos/contracts';
 import { AgentProcess, assertBuilt, callLog, cleanupDeck, TEST_REDIS_URL, uniqueDeck, waitFor } from '../testing/agent-harness';
 import { describeWithPython } from '../testing/python-available';
 
@@ -77,7 +77,7 @@ describeWithPython('a Python deck behind the real agent process', () => {
     const q = { deck, queue: new Queue(queueNames.deck(deck), { connection, prefix: BULL_PREFIX }), events: new QueueEvents(queueNames.deck(deck), { connection, prefix: BULL_PREFIX }) };
     queues.push(q);
     const call = async (instrument: string, action: string, kwargs: JsonObject = {}): Promise<DirectCallResult> => {
-      const job: DirectCallJob = { callId: randomUUID(), deck, instrument, action, kwargs, deadline: Date.now() + 60_000, calledBy: 'int-test' };
+      const job: DirectCallJob = { schemaVersion: CONTRACT_VERSION, callId: randomUUID(), deck, instrument, action, kwargs, deadline: Date.now() + 60_000, calledBy: 'int-test' };
       const added = await q.queue.add(jobNames.directCall, job, { jobId: job.callId, attempts: 1 });
       return (await added.waitUntilFinished(q.events, 30_000)) as DirectCallResult;
     };

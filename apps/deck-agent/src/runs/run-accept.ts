@@ -1,17 +1,10 @@
 import { UnrecoverableError } from 'bullmq';
+import { CONTRACT_VERSION, type RunAcceptResult } from '@ivoryos/contracts';
 import type { Journal } from '../journal';
 import type { JobHandler } from '../deck-worker';
 import type { Logger } from '../logger';
 import { parseRunJob } from './run-job-payload';
 
-/** What a `run.accept` job returns: whether this delivery handed a new run over. */
-export interface RunAcceptResult {
-  runId: string;
-  /** False when the journal already knew the run id: a redelivered or re-created job is never a second run. */
-  accepted: boolean;
-  /** `started`, `queued` behind the run in progress, or `known` (not accepted again). */
-  state: 'started' | 'queued' | 'known';
-}
 
 export interface RunAcceptDeps {
   deck: string;
@@ -39,11 +32,11 @@ export function createRunAcceptProcessor(deps: RunAcceptDeps): JobHandler {
     const log = deps.logger.child({ runId: run.runId });
     if (deps.journal.runs.knows(run.runId)) {
       log.info('run already accepted: this delivery starts nothing');
-      return { runId: run.runId, accepted: false, state: 'known' };
+      return { schemaVersion: CONTRACT_VERSION, runId: run.runId, accepted: false, state: 'known' };
     }
     deps.journal.appendAccepted(run, now().toISOString());
     const state = deps.enqueue(run.runId);
     log.info({ name: run.name, mode: run.mode, repeat: run.repeat, batchSize: run.batchSize, state, resumeFrom: run.resume?.lastSeq ?? null }, 'run accepted');
-    return { runId: run.runId, accepted: true, state };
+    return { schemaVersion: CONTRACT_VERSION, runId: run.runId, accepted: true, state };
   };
 }

@@ -1,7 +1,7 @@
-import type { RunCommand } from '@ivoryos/contracts';
+import { CONTRACT_VERSION, type RunCommand } from '@ivoryos/contracts';
 import { applyCommand, commandAnswer, parseRunCommand, type Controls } from './run-commands';
 
-const base: RunCommand = { commandId: 'c1', runId: 'r1', type: 'pause', promptId: null, stop: null, issuedBy: 'ann', issuedAt: '2026-01-01T00:00:00.000Z' };
+const base: RunCommand = { schemaVersion: CONTRACT_VERSION, commandId: 'c1', runId: 'r1', type: 'pause', promptId: null, stop: null, issuedBy: 'ann', issuedAt: '2026-01-01T00:00:00.000Z' };
 
 describe('parseRunCommand', () => {
   it('reads the gateway command JSON', () => {
@@ -11,13 +11,20 @@ describe('parseRunCommand', () => {
     expect(parseRunCommand(JSON.stringify({ ...base, type: 'input', value: [1, 2], promptId: 'p' }))).toMatchObject({ ok: true, command: { value: [1, 2], promptId: 'p' } });
   });
 
-  it('refuses what is not a command', () => {
-    expect(parseRunCommand(undefined)).toEqual({ ok: false, error: 'not JSON' });
-    expect(parseRunCommand('[]')).toEqual({ ok: false, error: 'not an object' });
-    expect(parseRunCommand(JSON.stringify({ ...base, runId: '' }))).toEqual({ ok: false, error: 'runId: must be a non-empty string' });
-    expect(parseRunCommand(JSON.stringify({ ...base, type: 'explode' }))).toMatchObject({ ok: false, error: expect.stringContaining('type: must be one of') });
+  it('keeps an input value of any JSON type as it came', () => {
+    for (const value of [0, false, null, 'text', [1, 'a', null], { nested: { list: [1.5] } }]) {
+      expect(parseRunCommand(JSON.stringify({ ...base, type: 'input', promptId: 'p', value }))).toEqual({ ok: true, command: { ...base, type: 'input', promptId: 'p', value } });
+    }
+  });
+
+  it('refuses what is not a command, naming the field', () => {
+    expect(parseRunCommand(undefined)).toEqual({ ok: false, error: 'payload: not JSON' });
+    expect(parseRunCommand('[]')).toEqual({ ok: false, error: 'payload: must be an object' });
+    expect(parseRunCommand(JSON.stringify({ ...base, runId: '' }))).toMatchObject({ ok: false, error: expect.stringMatching(/^runId: /) });
+    expect(parseRunCommand(JSON.stringify({ ...base, type: 'explode' }))).toMatchObject({ ok: false, error: expect.stringMatching(/^type: /) });
     expect(parseRunCommand(JSON.stringify({ ...base, type: 'stop' }))).toMatchObject({ ok: false, error: expect.stringContaining('stop: must be') });
-    expect(parseRunCommand(JSON.stringify({ ...base, promptId: 3 }))).toEqual({ ok: false, error: 'promptId: must be a string or null' });
+    expect(parseRunCommand(JSON.stringify({ ...base, promptId: 3 }))).toMatchObject({ ok: false, error: expect.stringMatching(/^promptId: /) });
+    expect(parseRunCommand(JSON.stringify({ ...base, schemaVersion: 7 }))).toEqual({ ok: false, error: 'schemaVersion: the message is contract version 7; this side speaks 1' });
   });
 });
 

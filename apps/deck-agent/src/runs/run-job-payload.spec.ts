@@ -13,22 +13,31 @@ describe('parseRunJob', () => {
     expect(parseRunJob(withoutResume, expectJob)).toEqual({ ok: true, job: { ...job, resume: null } });
   });
 
-  it('names every problem at once', () => {
-    const bad = { ...job, deck: 'other', runId: 'r2', workflow: { script_dict: { prep: [] } }, mode: 'loop', repeat: -1, batchSize: 0, onError: 'ignore', parameters: 'rows', resume: { lastSeq: 'x' } };
+  it('names every problem of the shape at once, by path', () => {
+    const bad = { ...job, workflow: { script_dict: { prep: [] } }, mode: 'loop', repeat: -1, batchSize: 0, onError: 'ignore', parameters: 'rows', resume: { lastSeq: 'x' } };
     const result = parseRunJob(bad, expectJob);
     expect(result.ok).toBe(false);
-    expect(!result.ok && result.errors).toEqual([
-      "deck: 'other' is not this agent's deck 'lab'",
-      "runId: 'r2' differs from the job id 'r1'",
-      'workflow: must hold script_dict with prep, script and cleanup lists',
-      'mode: must be one of repeat, parameters, optimizer',
-      'repeat: must be a whole number >= 0',
-      'parameters: must be a list of rows or null',
-      'batchSize: must be a whole number >= 1',
-      'onError: must be one of wait, skip, stop',
-      'resume: must be null or { checkpoint, lastSeq }',
-    ]);
+    const paths = !result.ok ? result.errors.map((e) => e.split(':')[0]) : [];
+    expect(paths).toEqual(['workflow', 'mode', 'repeat', 'parameters', 'batchSize', 'onError', 'resume.checkpoint', 'resume.lastSeq']);
+    expect(!result.ok && result.errors[0]).toBe('workflow: must hold script_dict with prep, script and cleanup lists');
     expect(parseRunJob(null, expectJob)).toEqual({ ok: false, errors: ['payload: must be an object'] });
+  });
+
+  it('refuses a well-formed job for another deck or under another job id', () => {
+    expect(parseRunJob({ ...job, deck: 'other', runId: 'r2' }, expectJob)).toEqual({
+      ok: false, errors: ["deck: 'other' is not this agent's deck 'lab'", "runId: 'r2' differs from the job id 'r1'"],
+    });
+  });
+
+  it('refuses a job of another contract version, naming both versions', () => {
+    expect(parseRunJob({ ...job, schemaVersion: 2 }, expectJob)).toEqual({ ok: false, errors: ['schemaVersion: the message is contract version 2; this side speaks 1'] });
+    const { schemaVersion: _v, ...unversioned } = job;
+    expect(parseRunJob(unversioned, expectJob)).toMatchObject({ ok: false, errors: [expect.stringContaining('names no contract version')] });
+  });
+
+  it('keeps any JSON a resume checkpoint holds, null included', () => {
+    const resumed = { ...job, resume: { checkpoint: null, lastSeq: 3 } };
+    expect(parseRunJob(resumed, expectJob)).toEqual({ ok: true, job: resumed });
   });
 
   it('needs rows for a parameters run', () => {

@@ -1,5 +1,5 @@
 /* In-process helpers for journal specs: real interpreter event streams, as journal text. */
-import type { EventEnvelope, RunCommand, RunEvent, RunJob, WaitingPrompt } from '@ivoryos/contracts';
+import { CONTRACT_VERSION, type EventEnvelope, type RunCommand, type RunEvent, type RunJob, type WaitingPrompt } from '@ivoryos/contracts';
 import { WorkflowInterpreter, type StepCall } from '@ivoryos/workflow';
 import { labSchema } from './workflow-builders';
 
@@ -53,7 +53,7 @@ export function indexOf(events: EventEnvelope[], match: (e: RunEvent) => boolean
 }
 
 export function command(runId: string, type: RunCommand['type'], extra: Partial<RunCommand> = {}): RunCommand {
-  return { commandId: `cmd-${type}-${Math.random().toString(36).slice(2, 8)}`, runId, type, promptId: null, issuedBy: 'op', issuedAt: '2026-01-01T00:00:00.000Z', ...extra };
+  return { schemaVersion: CONTRACT_VERSION, commandId: `cmd-${type}-${Math.random().toString(36).slice(2, 8)}`, runId, type, promptId: null, issuedBy: 'op', issuedAt: '2026-01-01T00:00:00.000Z', ...extra };
 }
 
 export function answer(runId: string, seq: number, c: RunCommand, outcome: 'applied' | 'refused' = 'applied'): EventEnvelope {

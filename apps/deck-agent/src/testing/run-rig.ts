@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { Queue } from 'bullmq';
 import IORedis, { type Redis } from 'ioredis';
 import {
+  CONTRACT_VERSION,
   BULL_PREFIX, jobNames, queueNames, STREAM_FIELD, streamKeys, type EventEnvelope, type RunCommand, type RunEvent, type RunJob,
   type WaitingPrompt, type WorkflowDocument,
 } from '@ivoryos/contracts';
@@ -93,7 +94,7 @@ export class RunRig {
 
   /** Writes a command as the gateway does; returns it. `id` forces the stream entry id. */
   async command(runId: string, type: RunCommand['type'], extra: Partial<RunCommand> = {}, id = '*'): Promise<RunCommand> {
-    const command: RunCommand = { commandId: randomUUID(), runId, type, promptId: null, issuedBy: 'int-test', issuedAt: new Date().toISOString(), ...extra };
+    const command: RunCommand = { schemaVersion: CONTRACT_VERSION, commandId: randomUUID(), runId, type, promptId: null, issuedBy: 'int-test', issuedAt: new Date().toISOString(), ...extra };
     await this.redis.xadd(streamKeys.commands(this.deck), id, STREAM_FIELD, JSON.stringify(command));
     return command;
   }

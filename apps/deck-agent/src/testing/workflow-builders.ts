@@ -1,6 +1,6 @@
 /* Workflow documents for tests, shaped as IvoryOS stores them. */
 import { randomUUID } from 'node:crypto';
-import type { DeckSchema, JsonObject, JsonValue, RunJob, WorkflowAction, WorkflowDocument } from '@ivoryos/contracts';
+import { CONTRACT_VERSION, type DeckSchema, type JsonObject, type JsonValue, type RunJob, type WorkflowAction, type WorkflowDocument } from '@ivoryos/contracts';
 
 let uuid = 1;
 /** A workflow step; `id`s are numbered by `workflow()`. */
@@ -26,7 +26,7 @@ export function workflow(script: WorkflowAction[], prep: WorkflowAction[] = [], 
 /** A `run.accept` payload as the gateway builds it: repeat 1, one sample, errors wait. */
 export function runJob(deck: string, wf: WorkflowDocument, over: Partial<RunJob> = {}): RunJob {
   return {
-    runId: randomUUID(), deck, name: 'test run', workflow: wf, mode: 'repeat', repeat: 1, parameters: null, batchSize: 1,
+    schemaVersion: CONTRACT_VERSION, runId: randomUUID(), deck, name: 'test run', workflow: wf, mode: 'repeat', repeat: 1, parameters: null, batchSize: 1,
     onError: 'wait', schemaHash: null, submittedBy: 'test', resume: null, ...over,
   };
 }

@@ -3,7 +3,7 @@ import request from 'supertest';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { BULL_PREFIX, DECK_SET_KEY, queueNames, STREAM_FIELD, streamKeys, type WorkflowAction } from '@ivoryos/contracts';
+import { BULL_PREFIX, CONTRACT_VERSION, DECK_SET_KEY, queueNames, STREAM_FIELD, streamKeys, type WorkflowAction } from '@ivoryos/contracts';
 import { DeckCredential, WorkflowRun } from '@ivoryos/db';
 import { startPrivateRedis, type PrivateRedis } from '../testing/private-redis';
 import { startTestAgent, waitFor, type TestAgent } from '../testing/test-agent';
@@ -168,8 +168,8 @@ describe('deck credentials: a Redis ACL user per deck', () => {
     const asB = asDeck(B, tokens[B]);
     const em = gw.app.get(EntityManager).fork();
     const runOfA = await em.findOneOrFail(WorkflowRun, { deck: A }, { orderBy: { createdAt: 'desc' } });
-    const register = { kind: 'register', deck: A, schema: { deck: A, schemaVersion: 1, hash: 'e'.repeat(64), instruments: {} }, agent: { pid: 1, host: 'x', version: '0', startedAt: new Date().toISOString() }, at: new Date().toISOString() };
-    const runEvent = { kind: 'run-event', envelope: { runId: runOfA.id, deck: A, seq: runOfA.lastSeq + 1, at: new Date().toISOString(), event: { type: 'run.status', status: 'failed', error: 'forged' } } };
+    const register = { kind: 'register', schemaVersion: CONTRACT_VERSION, deck: A, schema: { deck: A, schemaVersion: 1, hash: 'e'.repeat(64), instruments: {} }, agent: { pid: 1, host: 'x', version: '0', startedAt: new Date().toISOString() }, at: new Date().toISOString() };
+    const runEvent = { kind: 'run-event', schemaVersion: CONTRACT_VERSION, envelope: { runId: runOfA.id, deck: A, seq: runOfA.lastSeq + 1, at: new Date().toISOString(), event: { type: 'run.status', status: 'failed', error: 'forged' } } };
     const ids = [
       await asB.xadd(streamKeys.events(B), '*', STREAM_FIELD, JSON.stringify(register)),
       await asB.xadd(streamKeys.events(B), '*', STREAM_FIELD, JSON.stringify(runEvent)),
@@ -185,7 +185,7 @@ describe('deck credentials: a Redis ACL user per deck', () => {
   it('does not read the streams of announced decks without a token, however many a deck announces', async () => {
     const C = deckName('cred_c');
     const agent = { pid: 1, host: 'x', version: '0', startedAt: new Date().toISOString() };
-    const register = { kind: 'register', deck: C, schema: { deck: C, schemaVersion: 1, hash: 'c'.repeat(64), instruments: {} }, agent, at: new Date().toISOString() };
+    const register = { kind: 'register', schemaVersion: CONTRACT_VERSION, deck: C, schema: { deck: C, schemaVersion: 1, hash: 'c'.repeat(64), instruments: {} }, agent, at: new Date().toISOString() };
     await admin.sadd(DECK_SET_KEY, C);
     await admin.xadd(streamKeys.events(C), '*', STREAM_FIELD, JSON.stringify(register));
     // Deck B's agent may SADD to the shared set: it announces a flood of names.
@@ -193,7 +193,7 @@ describe('deck credentials: a Redis ACL user per deck', () => {
     const asB = asDeck(B, tokens[B]);
     expect(await asB.sadd(DECK_SET_KEY, ...bogus)).toBe(bogus.length);
     // Two entries of deck B handled one after the other: the gateway has since listed the decks again.
-    const heartbeat = () => JSON.stringify({ kind: 'heartbeat', deck: B, agent, status: 'idle', schemaHash: '', at: new Date().toISOString() });
+    const heartbeat = () => JSON.stringify({ kind: 'heartbeat', schemaVersion: CONTRACT_VERSION, deck: B, agent, status: 'idle', schemaHash: '', at: new Date().toISOString() });
     for (let i = 0; i < 2; i++) await handled(admin, streamKeys.events(B), (await asB.xadd(streamKeys.events(B), '*', STREAM_FIELD, heartbeat()))!);
     expect(await admin.exists(...bogus.map((d) => streamKeys.events(d)))).toBe(0);
     expect(await groups(admin, streamKeys.events(C))).toEqual([]);

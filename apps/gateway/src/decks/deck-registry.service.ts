@@ -1,9 +1,12 @@
 import { EntityManager } from '@mikro-orm/postgresql';
+import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Subject } from 'rxjs';
 import type { AgentMessage, DeckSchema, JsonObject } from '@ivoryos/contracts';
 import { Deck, DeckSchemaVersion } from '@ivoryos/db';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config/gateway-config';
+import { DeckCommandSender } from '../transport/deck-command.sender';
+import type { RefusedRegistration } from '../transport/event-stream/agent-message-handlers';
 
 type Msg<K extends AgentMessage['kind']> = Extract<AgentMessage, { kind: K }>;
 
@@ -17,6 +20,7 @@ export class DeckRegistryService {
   constructor(
     private readonly em: EntityManager,
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
+    private readonly commands: DeckCommandSender,
   ) {}
 
   /** A registration stores the schema; a changed hash is recorded as a new schema version. */
@@ -35,6 +39,18 @@ export class DeckRegistryService {
       deck.offlineAt = null;
     });
     this.cameOnline.next(m.deck);
+  }
+
+  /**
+   * A registration of a contract version this gateway does not speak: nothing is stored (the deck stays as
+   * it was), and the agent is told why on its command stream, so its own log says what to do.
+   */
+  async refuse(r: RefusedRegistration): Promise<void> {
+    this.logger.warn(`deck ${r.deck}: registration of agent pid ${r.agent.pid} on ${r.agent.host} refused: ${r.reason}`);
+    await this.commands.send(r.deck, {
+      kind: 'deck', type: 'registration-refused', commandId: randomUUID(), agent: r.agent,
+      gatewaySpeaks: r.gatewaySpeaks, agentSpeaks: r.agentSpeaks, reason: r.reason, issuedAt: new Date().toISOString(),
+    });
   }
 
   async heartbeat(m: Msg<'heartbeat'>): Promise<void> {

@@ -1,12 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { EntityManager } from '@mikro-orm/postgresql';
-import { Inject, Injectable } from '@nestjs/common';
-import type { Redis } from 'ioredis';
-import { STREAM_FIELD, streamKeys, type DeckCommand } from '@ivoryos/contracts';
+import { Injectable } from '@nestjs/common';
+import { CONTRACT_VERSION, type DeckCommand } from '@ivoryos/contracts';
 import { AuditLog } from '../audit/audit-log';
 import type { AuthActor } from '../common/actor';
 import { Conflict, NotFound, Unavailable } from '../common/domain-errors';
-import { REDIS } from '../redis/redis.module';
+import { DeckCommandSender } from '../transport/deck-command.sender';
 import { DeckRegistryService } from './deck-registry.service';
 import { DecksService } from './decks.service';
 import type { DeckRestartResponse } from './dto/deck-restart.dto';
@@ -22,7 +21,7 @@ export class DeckRestartService {
     private readonly decks: DecksService,
     private readonly registry: DeckRegistryService,
     private readonly audit: AuditLog,
-    @Inject(REDIS) private readonly redis: Redis,
+    private readonly commands: DeckCommandSender,
   ) {}
 
   async restart(name: string, actor: AuthActor): Promise<DeckRestartResponse> {
@@ -30,9 +29,9 @@ export class DeckRestartService {
     const deck = await this.decks.find(name);
     if (deck.schema?.source?.language !== 'py') throw new Conflict(`deck '${name}' is not a Python deck: only a Python deck has a bridge to restart`, [{ path: 'deck', message: 'not a Python deck' }]);
     if (!this.registry.isOnline(deck)) throw new Conflict(`deck '${name}' is offline: its agent starts a new bridge when it starts`, [{ path: 'deck', message: 'offline' }]);
-    const command: DeckCommand = { kind: 'deck', commandId: randomUUID(), type: 'restart-bridge', issuedBy: actor.name, issuedAt: new Date().toISOString() };
+    const command: DeckCommand = { kind: 'deck', schemaVersion: CONTRACT_VERSION, commandId: randomUUID(), type: 'restart-bridge', issuedBy: actor.name, issuedAt: new Date().toISOString() };
     try {
-      await this.redis.xadd(streamKeys.commands(name), 'MAXLEN', '~', '10000', '*', STREAM_FIELD, JSON.stringify(command));
+      await this.commands.send(name, command);
     } catch (err) {
       throw new Unavailable(`the restart could not be sent (Redis: ${(err as Error).message})`);
     }

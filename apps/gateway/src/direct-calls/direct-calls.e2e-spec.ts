@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import ts from 'typescript';
 import { EntityManager } from '@mikro-orm/postgresql';
 import IORedis from 'ioredis';
-import { BULL_PREFIX, queueNames } from '@ivoryos/contracts';
+import { BULL_PREFIX, CONTRACT_VERSION, queueNames } from '@ivoryos/contracts';
 import { WorkflowRun } from '@ivoryos/db';
 import { DirectCallProducer } from '../transport/direct-call.producer';
 import { startTestGateway, type TestGateway } from '../testing/test-gateway';
@@ -51,6 +51,22 @@ describe('decks and direct control with a real agent', () => {
     const balance = deck.schema.instruments['deck.balance'].actions;
     expect(Object.keys(balance)).toEqual(expect.arrayContaining(['tare_offset', 'tare_offset_(setter)']));
   });
+
+  it('refuses an agent of another contract version at registration, naming the versions each side speaks', async () => {
+    const other = startTestAgent({ redisUrl: gw.config.redisUrl, env: { IVORYOS_CONTRACT_VERSION_CLAIM: '99' } });
+    try {
+      const exit = new Promise<number | null>((resolve) => other.proc.once('exit', (code) => resolve(code)));
+      // The agent reads the refusal on its command stream, says why and exits 1.
+      const code = await Promise.race([exit, new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), 60_000))]);
+      expect({ code, output: code === 1 ? '' : other.output() }).toEqual({ code: 1, output: '' });
+      expect(other.output()).toContain(`the gateway refused this agent: the agent speaks contract version 99; this gateway speaks ${CONTRACT_VERSION}`);
+      expect(other.output()).toMatch(new RegExp(`"gatewaySpeaks":\\[${CONTRACT_VERSION}\\],"agentSpeaks":\\[99\\]`));
+      // Nothing of the refused registration was stored.
+      await api.get(`/api/decks/${other.deck}`).expect(404);
+    } finally {
+      await other.kill('SIGKILL');
+    }
+  }, 90_000);
 
   it('runs a call on the agent, converting form strings, and records it', async () => {
     const res = await call('deck.sdl/analyze', { param_1: '3', param_2: 4 }).expect(200);
@@ -132,7 +148,7 @@ describe('decks and direct control with a real agent', () => {
       return list.items.find((c) => c.methodName === 'equilibrate' && (c.status === 'pending' || c.status === 'running'));
     }, 5_000, 'the slow call to be under way');
     // What that deck's agent may write: BullMQ's events stream of its own queue.
-    const forged = { callId: inFlight.id, success: true, output: 'forged', error: null, startedAt: null, endedAt: new Date().toISOString() };
+    const forged = { schemaVersion: CONTRACT_VERSION, callId: inFlight.id, ran: true, success: true, output: 'forged', error: null, startedAt: null, endedAt: new Date().toISOString() };
     const redis = new IORedis(gw.config.redisUrl);
     try {
       await redis.xadd(`${BULL_PREFIX}:${queueNames.deck(other)}:events`, '*', 'event', 'completed', 'jobId', inFlight.id, 'returnvalue', JSON.stringify(forged), 'prev', 'active');

@@ -1,10 +1,11 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import {
-  DECK_HOLDING_RUN_STATUSES, type ActionSchema, type DeckSchema, type DirectCallJob, type DirectCallResult, type JsonObject, type RunStatus,
+  CONTRACT_VERSION, DECK_HOLDING_RUN_STATUSES, checkMessage, directCallResultSchema, runAcceptResultSchema, type ActionSchema, type MessageCheck, type DeckSchema, type DirectCallJob, type DirectCallResult, type JsonObject, type RunStatus,
 } from '@ivoryos/contracts';
 import { Deck, SingleStep } from '@ivoryos/db';
 import { traceContextOf, withSpan } from '@ivoryos/telemetry';
+import type { z } from 'zod';
 import { BadInput, Conflict, GatewayTimeout, NotFound, Unavailable } from '../common/domain-errors';
 import type { HopTiming } from '../common/hop-timing';
 import { DeckRegistryService } from '../decks/deck-registry.service';
@@ -49,8 +50,10 @@ export class DirectCallsService implements OnModuleInit {
     this.registry.cameOnline.subscribe((deck) => void this.producer.listen(deck).catch((err: Error) => this.logger.warn(`queue events ${deck}: ${err.message}`)));
     // Results of calls whose HTTP caller timed out (or whose gateway died) are still recorded.
     this.producer.onUnclaimedAnswer((deck, jobId, value) => {
-      const result = parseResult(value);
-      if (result && result.callId === jobId) void this.record(deck, result).catch((err: Error) => this.logger.warn(`recording call ${jobId}: ${err.message}`));
+      const result = parseResult(value, directCallResultSchema);
+      // The deck's queue also completes run hand-overs: their results are read by nobody.
+      if (!result.ok && !parseResult(value, runAcceptResultSchema).ok) this.logger.warn(`call ${jobId}: unreadable answer from deck ${deck}: ${result.errors.join('; ')}`);
+      else if (result.ok && result.value.callId === jobId) void this.record(deck, result.value).catch((err: Error) => this.logger.warn(`recording call ${jobId}: ${err.message}`));
     });
   }
 
@@ -85,7 +88,7 @@ export class DirectCallsService implements OnModuleInit {
     req.timing?.mark('inserted');
 
     const job: DirectCallJob = {
-      callId: step.id, deck: req.deck, instrument: req.instrument, action: req.method, kwargs: converted.kwargs,
+      schemaVersion: CONTRACT_VERSION, callId: step.id, deck: req.deck, instrument: req.instrument, action: req.method, kwargs: converted.kwargs,
       deadline: Date.now() + timeoutMs, calledBy: req.calledBy,
     };
     try {
@@ -156,12 +159,14 @@ export class DirectCallsService implements OnModuleInit {
       throw err;
     }
     timing?.mark('answered');
-    const parsed = parseResult(value);
-    if (!parsed || parsed.callId !== id) throw new Error(`call ${id}: the agent returned an unreadable result`);
+    const parsed = parseResult(value, directCallResultSchema);
+    if (!parsed.ok) throw new Error(`call ${id}: the agent returned an unreadable result: ${parsed.errors.join('; ')}`);
+    if (parsed.value.callId !== id) throw new Error(`call ${id}: the agent answered for call ${parsed.value.callId}`);
+    const answer = parsed.value;
     // Recording is the call's last hop: a child of the agent's call span when it traced.
-    await withSpan('record direct call', { parent: parsed.trace, attributes: { 'ivoryos.call': id } }, () => this.record(deck, parsed));
+    await withSpan('record direct call', { parent: answer.trace, attributes: { 'ivoryos.call': id } }, () => this.record(deck, answer));
     timing?.mark('recorded');
-    return toCallResult(parsed);
+    return toCallResult(parsed.value);
   }
 
   /** A retried request with the same Idempotency-Key gets the first call's answer, never a second call. */
@@ -249,18 +254,14 @@ function toDate(v: Date | string | null): Date | null {
   return v === null ? null : v instanceof Date ? v : new Date(v);
 }
 
-function parseResult(value: unknown): DirectCallResult | undefined {
-  let v = value;
-  if (typeof v === 'string') {
-    try {
-      v = JSON.parse(v);
-    } catch {
-      return undefined;
-    }
+/** A job's result (BullMQ hands results back as JSON text or as parsed JSON), checked against the shared contract. */
+function parseResult<S extends z.ZodType>(value: unknown, schema: S): MessageCheck<z.output<S>> {
+  if (typeof value !== 'string') return checkMessage(schema, value);
+  try {
+    return checkMessage(schema, JSON.parse(value));
+  } catch {
+    return { ok: false, errors: ['payload: not JSON'] };
   }
-  if (!v || typeof v !== 'object') return undefined;
-  const r = v as DirectCallResult;
-  return typeof r.callId === 'string' && typeof r.success === 'boolean' ? r : undefined;
 }
 
 function toCallResult(r: DirectCallResult): CallResultResponse {

@@ -1,8 +1,11 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
-import { Queue, QueueEvents } from 'bullmq';
+import { Queue, QueueEvents, type JobsOptions } from 'bullmq';
 import IORedis, { type Redis } from 'ioredis';
-import { BULL_PREFIX, queueNames } from '@ivoryos/contracts';
+import { BULL_PREFIX, queueNames, type DeckJobData, type DeckJobs, type JobName } from '@ivoryos/contracts';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config/gateway-config';
+
+/** A deck's BullMQ job queue, typed by the contract's job payloads. */
+export type DeckJobQueue = Queue<DeckJobData, unknown, JobName>;
 
 type CompletionListener = (deck: string, jobId: string, returnvalue: unknown) => void;
 
@@ -21,7 +24,7 @@ interface Waiter {
 @Injectable()
 export class DeckJobQueues implements OnApplicationShutdown {
   private readonly logger = new Logger(DeckJobQueues.name);
-  private readonly queues = new Map<string, Queue>();
+  private readonly queues = new Map<string, DeckJobQueue>();
   private readonly events = new Map<string, Promise<QueueEvents>>();
   private readonly listeners: CompletionListener[] = [];
   /**
@@ -36,14 +39,19 @@ export class DeckJobQueues implements OnApplicationShutdown {
     this.producer.on('error', (err: Error) => this.logger.warn(`queue connection: ${err.message}`));
   }
 
-  queue(deck: string): Queue {
+  queue(deck: string): DeckJobQueue {
     let q = this.queues.get(deck);
     if (!q) {
-      q = new Queue(queueNames.deck(deck), { connection: this.producer, prefix: BULL_PREFIX });
+      q = new Queue<DeckJobData, unknown, JobName>(queueNames.deck(deck), { connection: this.producer, prefix: BULL_PREFIX });
       q.on('error', (err: Error) => this.logger.warn(`queue ${deck}: ${err.message}`));
       this.queues.set(deck, q);
     }
     return q;
+  }
+
+  /** Adds a job whose payload is the contract's for its name. */
+  async add<N extends JobName>(deck: string, name: N, data: DeckJobs[N], opts: JobsOptions): Promise<void> {
+    await this.queue(deck).add(name, data, opts);
   }
 
   /** Results of every job of the deck that nobody in this process waits for (see `waitFor`). */

@@ -20,7 +20,7 @@ export class DirectCallProducer {
     await this.queues.queueEvents(job.deck);
     const waiting = wait ? this.queues.waitFor(job.deck, job.callId, timeoutMs) : undefined;
     try {
-      await this.queues.queue(job.deck).add(jobNames.directCall, job, {
+      await this.queues.add(job.deck, jobNames.directCall, job, {
         jobId: job.callId, attempts: 1, removeOnComplete: { age: 3600, count: 10_000 }, removeOnFail: { age: 86_400 },
       });
     } catch (err) {

@@ -8,7 +8,7 @@ export class RunHandoverProducer {
   constructor(private readonly queues: DeckJobQueues) {}
 
   async handOver(job: RunJob): Promise<void> {
-    await this.queues.queue(job.deck).add(jobNames.runAccept, job, { jobId: job.runId, attempts: 1, removeOnComplete: { age: 86_400 }, removeOnFail: { age: 86_400 } });
+    await this.queues.add(job.deck, jobNames.runAccept, job, { jobId: job.runId, attempts: 1, removeOnComplete: { age: 86_400 }, removeOnFail: { age: 86_400 } });
   }
 
   /** Whether Redis still holds the run's hand-over job (a wipe loses it). */

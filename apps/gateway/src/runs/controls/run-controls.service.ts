@@ -1,7 +1,7 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import {
-  DECK_HOLDING_RUN_STATUSES, FINAL_RUN_STATUSES, type JsonValue, type PromptKind, type RunCommand, type RunCommandType, type RunStatus,
+  CONTRACT_VERSION, DECK_HOLDING_RUN_STATUSES, FINAL_RUN_STATUSES, type JsonValue, type PromptKind, type RunCommand, type RunCommandType, type RunStatus,
 } from '@ivoryos/contracts';
 import { Deck, RunCommandRecord, WorkflowRun } from '@ivoryos/db';
 import { convertValue } from '@ivoryos/workflow';
@@ -10,6 +10,7 @@ import { BadInput, Conflict, NotFound, Unavailable } from '../../common/domain-e
 import type { RunListResponse } from '../dto/run-response.dto';
 import { DeckRegistryService } from '../../decks/deck-registry.service';
 import { RunCommandSender } from '../../transport/run-command.sender';
+import { RunStreamHub } from '../live/run-stream-hub';
 import { toRunSummary } from '../run-mapping';
 import type { OptimizerConfig } from '@ivoryos/optimizer';
 import { checkTrialRow } from '../operator-trial';
@@ -17,6 +18,8 @@ import type { CommandResponse, OperatorTrialResponse } from './control-run.dto';
 
 const ANSWER_WAIT_MS = 3000;
 const RESEND_AFTER_MS = 5000;
+/** A re-read while waiting for an answer, in case the run-updates message that should wake it was lost. */
+const SAFETY_CHECK_MS = 500;
 
 interface Rule {
   statuses: RunStatus[];
@@ -57,6 +60,7 @@ export class RunControlsService implements OnModuleInit, OnApplicationShutdown {
     private readonly em: EntityManager,
     private readonly commands: RunCommandSender,
     private readonly decks: DeckRegistryService,
+    private readonly hub: RunStreamHub,
   ) {}
 
   onModuleInit(): void {
@@ -163,7 +167,7 @@ export class RunControlsService implements OnModuleInit, OnApplicationShutdown {
 
   private async send(record: RunCommandRecord): Promise<void> {
     const command: RunCommand = {
-      commandId: record.id, runId: record.runId, type: record.type, promptId: record.promptId,
+      schemaVersion: CONTRACT_VERSION, commandId: record.id, runId: record.runId, type: record.type, promptId: record.promptId,
       stop: record.type === 'stop' ? (record.payload as unknown as RunCommand['stop']) : null,
       value: record.type === 'input' || record.type === 'trial' ? (record.payload as { value: JsonValue }).value : undefined,
       issuedBy: record.issuedBy, issuedAt: record.issuedAt.toISOString(),
@@ -172,16 +176,50 @@ export class RunControlsService implements OnModuleInit, OnApplicationShutdown {
     await this.em.fork().nativeUpdate(RunCommandRecord, { id: record.id }, { sentAt: new Date() });
   }
 
-  private async awaitAnswer(record: RunCommandRecord): Promise<CommandResponse> {
-    const deadline = Date.now() + ANSWER_WAIT_MS;
-    for (;;) {
-      const row = await this.em.fork().findOne(RunCommandRecord, { id: record.id }, { fields: ['answeredAt', 'outcome', 'reason'] });
-      if (row?.answeredAt) {
-        return { commandId: record.id, type: record.type, answered: true, outcome: row.outcome ?? undefined, ...(row.reason ? { reason: row.reason } : {}) };
-      }
-      if (Date.now() > deadline) return { commandId: record.id, type: record.type, answered: false };
-      await new Promise((r) => setTimeout(r, 25));
-    }
+  /**
+   * The agent's answer, once ingested: re-read when any replica commits events of the run (the answer is a
+   * `command` run event), not on a timer. A slow check covers a lost run-updates message.
+   */
+  private awaitAnswer(record: RunCommandRecord): Promise<CommandResponse> {
+    const unanswered: CommandResponse = { commandId: record.id, type: record.type, answered: false };
+    return new Promise((resolve) => {
+      let done = false;
+      let reading = false;
+      let again = false;
+      const finish = (response: CommandResponse): void => {
+        if (done) return;
+        done = true;
+        clearTimeout(deadline);
+        clearInterval(safety);
+        unwatch();
+        resolve(response);
+      };
+      const check = async (): Promise<void> => {
+        if (done) return;
+        if (reading) {
+          again = true;
+          return;
+        }
+        reading = true;
+        try {
+          const row = await this.em.fork().findOne(RunCommandRecord, { id: record.id }, { fields: ['answeredAt', 'outcome', 'reason'] });
+          if (row?.answeredAt) finish({ commandId: record.id, type: record.type, answered: true, outcome: row.outcome ?? undefined, ...(row.reason ? { reason: row.reason } : {}) });
+        } catch (err) {
+          this.logger.debug(`reading the answer to ${record.id}: ${err instanceof Error ? err.message : String(err)}`);
+        } finally {
+          reading = false;
+          if (again) {
+            again = false;
+            void check();
+          }
+        }
+      };
+      const unwatch = this.hub.watch(record.runId, { wake: () => void check(), close: () => finish(unanswered) });
+      const safety = setInterval(() => void check(), SAFETY_CHECK_MS);
+      const deadline = setTimeout(() => void check().finally(() => finish(unanswered)), ANSWER_WAIT_MS);
+      // It may have been answered before the watch began.
+      void check();
+    });
   }
 
   /** Commands the agent has not answered (it was away, or Redis lost them) go out again; it ignores repeats. */

@@ -1,6 +1,6 @@
 import { EntityManager, LockMode } from '@mikro-orm/postgresql';
 import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
-import { DECK_HOLDING_RUN_STATUSES, type RunJob, type TraceContext } from '@ivoryos/contracts';
+import { CONTRACT_VERSION, DECK_HOLDING_RUN_STATUSES, type RunJob, type TraceContext } from '@ivoryos/contracts';
 import { Deck, WorkflowRun } from '@ivoryos/db';
 import { traceContextOf, withSpan } from '@ivoryos/telemetry';
 import { DeckRegistryService } from '../../decks/deck-registry.service';
@@ -116,7 +116,7 @@ export class RunDispatcher implements OnModuleInit, OnApplicationShutdown {
     // A child of the submitting request's span, whenever the deck frees: the run keeps one trace.
     await withSpan('dispatch run', { parent: run.traceContext, attributes: { 'ivoryos.run': run.id, 'ivoryos.deck': run.deck } }, async () => {
       const job: RunJob = {
-        runId: run.id, deck: run.deck, name: run.name, workflow: run.workflowSnapshot, mode: run.mode, repeat: run.repeat,
+        schemaVersion: CONTRACT_VERSION, runId: run.id, deck: run.deck, name: run.name, workflow: run.workflowSnapshot, mode: run.mode, repeat: run.repeat,
         parameters: run.parameters, batchSize: run.batchSize, onError: run.onError, schemaHash: null, submittedBy: run.startedBy ?? '',
         resume: run.lastSeq > 0 && run.checkpoint ? { checkpoint: run.checkpoint, lastSeq: run.lastSeq } : null,
         optimizer: run.mode === 'optimizer' && run.optimizer ? optimizerJob(run.optimizer as unknown as OptimizerRunPlan) : null,

@@ -1,4 +1,4 @@
-import { AGENT_MESSAGE_KINDS, type AgentMessage, type AgentMessageKind } from '@ivoryos/contracts';
+import { AGENT_MESSAGE_KINDS, agentInfoSchema, agentMessageSchema, checkMessage, type AgentInfo, type AgentMessage, type AgentMessageKind } from '@ivoryos/contracts';
 
 export type AgentMessageOf<K extends AgentMessageKind> = Extract<AgentMessage, { kind: K }>;
 export type RunEventMessage = AgentMessageOf<'run-event'>;
@@ -18,42 +18,52 @@ export type RunEventBatchHandler = (deck: string, messages: RunEventMessage[]) =
  * leaving a kind out fails to compile; `assertCompleteHandlers` checks the same at boot for what
  * the compiler cannot see (a factory returning a partial object through a cast).
  */
-export type AgentMessageHandlers = { [K in Exclude<AgentMessageKind, 'run-event'>]: AgentMessageHandler<K> } & { 'run-event': RunEventBatchHandler };
+export type AgentMessageHandlers = { [K in Exclude<AgentMessageKind, 'run-event'>]: AgentMessageHandler<K> } & {
+  'run-event': RunEventBatchHandler;
+  /** A registration of another contract version: the agent is told why it is not served. */
+  'refused-registration': (refusal: RefusedRegistration) => Promise<void>;
+};
+
+/** Every handler the consumer needs: one per message kind, and the refusal of a registration. */
+export const AGENT_MESSAGE_HANDLER_NAMES = [...AGENT_MESSAGE_KINDS, 'refused-registration'] as const;
 
 /** Injection token of the AgentMessageHandlers the consumer dispatches to. */
 export const AGENT_MESSAGE_HANDLERS = Symbol('AGENT_MESSAGE_HANDLERS');
 
 /** Throws (failing the boot) when a message kind has no handler: its messages would be acknowledged unread. */
-export function assertCompleteHandlers(handlers: Partial<Record<AgentMessageKind, unknown>>): asserts handlers is AgentMessageHandlers {
-  const missing = AGENT_MESSAGE_KINDS.filter((kind) => typeof handlers[kind] !== 'function');
+export function assertCompleteHandlers(handlers: Partial<Record<(typeof AGENT_MESSAGE_HANDLER_NAMES)[number], unknown>>): asserts handlers is AgentMessageHandlers {
+  const missing = AGENT_MESSAGE_HANDLER_NAMES.filter((kind) => typeof handlers[kind] !== 'function');
   if (missing.length) throw new Error(`no handler for agent message kind(s) ${missing.map((k) => `'${k}'`).join(', ')}: refusing to start`);
 }
 
-/** Parse and shape-check one stream entry; undefined for what is not an agent message. */
-export function parseAgentMessage(text: string | undefined): AgentMessage | undefined {
-  if (!text) return undefined;
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-  if (!value || typeof value !== 'object') return undefined;
-  const m = value as Record<string, unknown>;
-  switch (m.kind) {
-    case 'register':
-      return typeof m.deck === 'string' && isObject(m.schema) && isObject(m.agent) ? (m as unknown as AgentMessage) : undefined;
-    case 'heartbeat':
-      return typeof m.deck === 'string' && isObject(m.agent) && (m.status === 'idle' || m.status === 'busy') ? (m as unknown as AgentMessage) : undefined;
-    case 'offline':
-      return typeof m.deck === 'string' ? (m as unknown as AgentMessage) : undefined;
-    case 'run-event':
-      return isObject(m.envelope) ? (m as unknown as AgentMessage) : undefined;
-    default:
-      return undefined;
-  }
+/** A registration of a contract version this gateway does not speak: whom to tell, and why. */
+export interface RefusedRegistration {
+  deck: string;
+  agent: Pick<AgentInfo, 'pid' | 'host' | 'startedAt'>;
+  /** Null: the agent names no version (it predates versioned contracts). */
+  agentSpeaks: number[] | null;
+  gatewaySpeaks: number[];
+  reason: string;
 }
 
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
+export type AgentMessageRead = { ok: true; message: AgentMessage } | { ok: false; error: string; refusal?: RefusedRegistration };
+
+/** One stream entry checked against the shared contract; a registration of another version comes back as a refusal. */
+export function readAgentMessage(text: string | undefined): AgentMessageRead {
+  let value: unknown;
+  try {
+    value = JSON.parse(text ?? '');
+  } catch {
+    return { ok: false, error: 'payload: not JSON' };
+  }
+  const checked = checkMessage(agentMessageSchema, value);
+  if (checked.ok) return { ok: true, message: checked.value };
+  const error = checked.errors.join('; ');
+  const raw = value as Record<string, unknown>;
+  const agent = agentInfoSchema.safeParse(raw?.agent);
+  if (!checked.version || raw.kind !== 'register' || typeof raw.deck !== 'string' || !agent.success) return { ok: false, error };
+  const { theirs, ours } = checked.version;
+  const reason = `the agent speaks contract version ${theirs ?? 'none (it predates versioned contracts)'}; this gateway speaks ${ours.join(', ')}: ` +
+    'run an agent of the same release as the gateway';
+  return { ok: false, error, refusal: { deck: raw.deck, agent: agent.data, agentSpeaks: theirs === null ? null : [theirs], gatewaySpeaks: [...ours], reason } };
 }

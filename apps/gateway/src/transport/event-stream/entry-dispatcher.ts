@@ -2,7 +2,7 @@ import type { Logger } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import { EVENT_CONSUMER_GROUP, STREAM_FIELD } from '@ivoryos/contracts';
 import type { DeckCredentialsService } from '../../deck-credentials/deck-credentials.service';
-import { parseAgentMessage, type AgentMessageHandlers, type RunEventMessage } from './agent-message-handlers';
+import { readAgentMessage, type AgentMessageHandlers, type AgentMessageRead, type RunEventMessage } from './agent-message-handlers';
 import { GapFiller } from './gap-filler';
 import type { RetrySchedule } from './retry-schedule';
 import { fieldValue, type StreamEntry } from './stream-entries';
@@ -43,16 +43,18 @@ export class EntryDispatcher {
       await this.redis.xack(key, EVENT_CONSUMER_GROUP, ...entries.map(([id]) => id));
       return;
     }
+    const isRunEvent = (read: AgentMessageRead): read is { ok: true; message: RunEventMessage } => read.ok && read.message.kind === 'run-event';
     let i = 0;
     while (i < entries.length) {
-      const message = parseAgentMessage(fieldValue(entries[i][1], STREAM_FIELD));
-      if (message?.kind === 'run-event') {
+      const read = readAgentMessage(fieldValue(entries[i][1], STREAM_FIELD));
+      if (isRunEvent(read)) {
         // Consecutive run events go to the ingestor together.
-        const batch: RunEventEntry[] = [];
+        const batch: RunEventEntry[] = [{ id: entries[i][0], message: read.message }];
+        i++;
         while (i < entries.length) {
-          const m = parseAgentMessage(fieldValue(entries[i][1], STREAM_FIELD));
-          if (m?.kind !== 'run-event') break;
-          batch.push({ id: entries[i][0], message: m });
+          const next = readAgentMessage(fieldValue(entries[i][1], STREAM_FIELD));
+          if (!isRunEvent(next)) break;
+          batch.push({ id: entries[i][0], message: next.message });
           i++;
         }
         const done = await this.applyRunEvents(key, deck, batch);
@@ -69,8 +71,15 @@ export class EntryDispatcher {
       }
       const [id] = entries[i];
       const handled = await this.attempt(key, id, async () => {
-        if (!message) this.logger.warn(`unreadable entry ${id} on ${key}; dropped`);
-        else if (message.deck !== deck) this.logRefusal(deck, `entry ${id} on ${key} speaks for deck '${message.deck}'; dropped`);
+        if (!read.ok) {
+          if (read.refusal?.deck === deck) await this.handlers['refused-registration'](read.refusal);
+          // Dropping is safe for run events too: the agent keeps them in its journal until they are confirmed.
+          else this.logRefusal(deck, `unreadable entry ${id} on ${key} dropped: ${read.error}`);
+          return 1;
+        }
+        const message = read.message;
+        if (message.kind === 'run-event') return 1; // unreachable: run events went to the batch above
+        if (message.deck !== deck) this.logRefusal(deck, `entry ${id} on ${key} speaks for deck '${message.deck}'; dropped`);
         else if (message.kind === 'register') await this.handlers.register(message);
         else if (message.kind === 'heartbeat') await this.handlers.heartbeat(message);
         else await this.handlers.offline(message);

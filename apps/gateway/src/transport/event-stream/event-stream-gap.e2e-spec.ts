@@ -1,6 +1,6 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import IORedis, { type Redis } from 'ioredis';
-import { DECK_SET_KEY, EVENT_CONSUMER_GROUP, STREAM_FIELD, streamKeys, type EventEnvelope, type RunEvent } from '@ivoryos/contracts';
+import { CONTRACT_VERSION, DECK_SET_KEY, EVENT_CONSUMER_GROUP, STREAM_FIELD, streamKeys, type EventEnvelope, type RunEvent } from '@ivoryos/contracts';
 import { RunEventRecord, WorkflowRun } from '@ivoryos/db';
 import { waitFor } from '../../testing/test-agent';
 import { startTestGateway, type TestGateway } from '../../testing/test-gateway';
@@ -20,7 +20,7 @@ describe('event stream: a gap left by a replica that died holding events', () =>
 
   const send = (seq: number, event: RunEvent) => {
     const envelope: EventEnvelope = { runId, deck: DECK, seq, at: new Date(Date.UTC(2026, 10, 29, 0, 0, seq)).toISOString(), event };
-    return redis.xadd(key, '*', STREAM_FIELD, JSON.stringify({ kind: 'run-event', envelope }));
+    return redis.xadd(key, '*', STREAM_FIELD, JSON.stringify({ kind: 'run-event', schemaVersion: CONTRACT_VERSION, envelope }));
   };
 
   beforeAll(async () => {

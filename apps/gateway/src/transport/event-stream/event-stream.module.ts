@@ -13,6 +13,7 @@ function agentMessageHandlers(registry: DeckRegistryService, ingestor: RunEventI
     register: (m) => registry.register(m),
     heartbeat: (m) => registry.heartbeat(m),
     offline: (m) => registry.offline(m),
+    'refused-registration': (r) => registry.refuse(r),
     'run-event': (deck, messages) => ingestor.ingest(messages.map((m) => m.envelope), deck),
   };
 }

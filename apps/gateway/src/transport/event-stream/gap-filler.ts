@@ -1,7 +1,7 @@
 import type { Logger } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import { EVENT_CONSUMER_GROUP, STREAM_FIELD } from '@ivoryos/contracts';
-import { parseAgentMessage } from './agent-message-handlers';
+import { readAgentMessage } from './agent-message-handlers';
 import type { RunEventEntry } from './entry-dispatcher';
 import { BATCH, fieldValue, readEntries, type PendingEntry } from './stream-entries';
 
@@ -32,8 +32,8 @@ export class GapFiller {
     const runId = first.message.envelope.runId;
     const earlier: RunEventEntry[] = [];
     for (const [id, fields] of entries) {
-      const message = parseAgentMessage(fieldValue(fields, STREAM_FIELD));
-      if (message?.kind === 'run-event' && message.envelope.runId === runId) earlier.push({ id, message });
+      const read = readAgentMessage(fieldValue(fields, STREAM_FIELD));
+      if (read.ok && read.message.kind === 'run-event' && read.message.envelope.runId === runId) earlier.push({ id, message: read.message });
     }
     if (!earlier.length) return false;
     const done = await this.apply(key, deck, earlier);
