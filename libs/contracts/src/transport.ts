@@ -41,8 +41,6 @@ export const streamKeys = {
 } as const;
 
 export const channelNames = {
-  /** Presence and heartbeats; losing one costs nothing. */
-  presence: `${QUEUE_PREFIX}:presence`,
   /**
    * Gateway → gateways: `{ runId, deck, lastSeq }` after each ingestion commit, so live views on
    * every replica read the new events from PostgreSQL. Losing one only delays a view.
