@@ -46,28 +46,33 @@ export function UsersPanel({ self }: { self: string }) {
           { header: 'User', cell: (u) => u.username },
           {
             header: 'Role',
-            cell: (u) => (
-              <Select
-                aria-label={`Role of ${u.username}`}
-                data={[...ROLES]}
-                value={u.role}
-                disabled={u.username === self}
-                allowDeselect={false}
-                onChange={(role) => role && void update(u.username, { role: role as Role })}
-                w={140}
-              />
-            ),
+            // Your own role and access are not yours to change here: said in words, not as greyed controls.
+            cell: (u) =>
+              u.username === self ? (
+                `${u.role} (you)`
+              ) : (
+                <Select
+                  aria-label={`Role of ${u.username}`}
+                  data={[...ROLES]}
+                  value={u.role}
+                  allowDeselect={false}
+                  onChange={(role) => role && void update(u.username, { role: role as Role })}
+                  w={140}
+                />
+              ),
           },
           {
             header: 'Enabled',
-            cell: (u) => (
-              <Switch
-                aria-label={`${u.username} enabled`}
-                checked={!u.disabled}
-                disabled={u.username === self}
-                onChange={(e) => void update(u.username, { disabled: !e.currentTarget.checked })}
-              />
-            ),
+            cell: (u) =>
+              u.username === self ? (
+                'yes'
+              ) : (
+                <Switch
+                  aria-label={`${u.username} enabled`}
+                  checked={!u.disabled}
+                  onChange={(e) => void update(u.username, { disabled: !e.currentTarget.checked })}
+                />
+              ),
           },
           { header: 'Last sign-in', cell: (u) => formatTime(u.lastLoginAt) },
         ]}
