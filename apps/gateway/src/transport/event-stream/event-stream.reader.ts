@@ -10,9 +10,11 @@ import { AGENT_MESSAGE_HANDLERS, assertCompleteHandlers, type AgentMessageHandle
 import { EntryDispatcher } from './entry-dispatcher';
 import { PendingClaimer } from './pending-claimer';
 import { RetrySchedule } from './retry-schedule';
-import { BATCH, sleep, type StreamRead } from './stream-entries';
+import { forEachConcurrently, readCount, sleep, type StreamRead } from './stream-entries';
 
 const BLOCK_MS = 500;
+/** Decks' streams ingested at once; each holds one of the pool's (default 10) PostgreSQL connections while it commits. */
+const DECKS_AT_ONCE = 4;
 
 /**
  * Reads every deck's event stream with one consumer group shared by all gateway replicas, so
@@ -82,9 +84,9 @@ export class EventStreamReader implements OnApplicationBootstrap, OnApplicationS
         for (const key of keys) await this.ensureGroup(redis, key);
         await claimer.claimDue(keys);
         const read = (await redis.xreadgroup(
-          'GROUP', EVENT_CONSUMER_GROUP, this.consumer, 'COUNT', BATCH, 'BLOCK', BLOCK_MS, 'STREAMS', ...keys, ...keys.map(() => '>'),
+          'GROUP', EVENT_CONSUMER_GROUP, this.consumer, 'COUNT', readCount(keys.length), 'BLOCK', BLOCK_MS, 'STREAMS', ...keys, ...keys.map(() => '>'),
         )) as StreamRead | null;
-        for (const [key, entries] of read ?? []) await dispatcher.handleEntries(key, this.deckOf(key), entries);
+        await forEachConcurrently(read ?? [], DECKS_AT_ONCE, ([key, entries]) => dispatcher.handleEntries(key, this.deckOf(key), entries));
       } catch (err) {
         if (!this.running) return;
         const message = err instanceof Error ? err.message : String(err);
