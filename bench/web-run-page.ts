@@ -63,7 +63,8 @@ async function main(): Promise<void> {
     await page.evaluate(() => (globalThis as unknown as Window).__long.splice(0));
 
     const table = page.getByRole('table', { name: 'Steps' });
-    const box = (await table.boundingBox())!;
+    const box = await table.boundingBox();
+    if (!box) throw new Error('the steps table is not on screen');
     await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
     const scrollStart = performance.now();
     for (let i = 0; i < 200; i++) await page.mouse.wheel(0, 2_000);
