@@ -38,7 +38,8 @@ export interface Watched {
 
 /** A fresh context (own cookies) whose page reports console errors and page errors. */
 export async function newWatchedPage(browser: Browser, options: { colorScheme?: 'light' | 'dark' } = {}): Promise<Watched> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: options.colorScheme ?? 'light', acceptDownloads: true });
+  // Reduced motion: the UI then shows toasts and dialogs without a fade, which axe would catch half-visible.
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: options.colorScheme ?? 'light', acceptDownloads: true, reducedMotion: 'reduce' });
   const page = await context.newPage();
   const errors: string[] = [];
   page.on('console', (m) => {

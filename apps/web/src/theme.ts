@@ -12,6 +12,8 @@ export const theme = createTheme({
   fontFamilyMonospace: 'ui-monospace, SFMono-Regular, Menlo, Consolas, monospace',
   defaultRadius: 'sm',
   focusRing: 'auto',
+  // Dialogs and toasts appear without sliding or fading for people who ask their system for less motion.
+  respectReducedMotion: true,
   components: {
     // Links inside text must not be told apart by colour alone.
     Anchor: Anchor.extend({ defaultProps: { underline: 'always' } }),
