@@ -251,11 +251,16 @@ describe('the web UI in Chromium against the real gateway, database, Redis and d
     // Drag and drop from the keyboard (dnd-kit: Space picks up, arrows move, Space drops), announced
     // in the canvas's words; every key waits for the announcement, as dnd-kit measures asynchronously.
     const announced = (text: string | RegExp) => page.locator('[id^=DndLiveRegion]').filter({ hasText: text }).waitFor({ state: 'attached', timeout: UI_WAIT });
+    // A person's keys come hundreds of ms apart; on a busy CI machine an arrow pressed in the same
+    // frame as the pick-up reached dnd-kit before it had re-measured the lines, and moved nowhere.
+    const settled = () => page.evaluate('new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(r, 50))))');
     await page.keyboard.press('Tab');
     await page.keyboard.press('Space');
     await announced(/Picked up line 6, sdl.analyze/);
+    await settled();
     await page.keyboard.press('ArrowUp');
     await announced('It would move to line 6, inside the else branch of if #amount > 1.');
+    await settled();
     await page.keyboard.press('Space');
     await announced(/Moved line 6/);
     expect(await analyzeRow()).toEqual(['sdl.analyze(param_1=#count, param_2=2)', '2', null]);
