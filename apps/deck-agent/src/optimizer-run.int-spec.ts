@@ -1,5 +1,3 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { EventEnvelope, OptimizerJob } from '@ivoryos/contracts';
 import { suggest, type OptimizerConfig, type TrialRecord } from '@ivoryos/optimizer';
 import { assertBuilt, waitFor } from './testing/agent-harness';
@@ -71,42 +69,5 @@ describe('optimizer runs on the agent', () => {
     expect(starts.map((e) => e.event.meta?.[0]?.['suggestedBy'])).toEqual(['initial', 'initial', 'initial', 'model', 'model', 'model', 'model']);
     // the model steers towards the minimum at x = -5
     expect(Math.min(...expected.slice(3))).toBeLessThan(Math.min(...expected.slice(0, 3)));
-  });
-
-  // The agent asks a service on 127.0.0.1 (a fixed design, answering one error first at the 3rd trial):
-  // the trials run exactly its points, and the error becomes the optimizer prompt, retried by the operator.
-  it('asks an external optimizer over HTTP for every trial; an error answer waits on the optimizer prompt', async () => {
-    const design = [-4, 2.5, -1.25, 0.5];
-    const asked: Array<{ trials: unknown[]; seed: number; count: number }> = [];
-    let failed = false;
-    const server: Server = createServer((req, res) => {
-      let text = '';
-      req.on('data', (c: Buffer) => (text += c.toString()));
-      req.on('end', () => {
-        const body = JSON.parse(text) as { trials: unknown[]; seed: number; count: number };
-        asked.push(body);
-        if (body.trials.length === 2 && !failed) {
-          failed = true;
-          res.writeHead(503).end('busy');
-        } else res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ points: [{ x: design[body.trials.length] }] }));
-      });
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    try {
-      const r = rig();
-      await r.start({}, START_MS);
-      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/suggest`;
-      const job = await r.accept(r.job(WORKFLOW, { mode: 'optimizer', optimizer: { ...CAMPAIGN, budget: 4, http: url } }));
-      const prompt = await r.waitForPrompt(job.runId, 1, 60_000);
-      expect(prompt).toMatchObject({ kind: 'optimizer', message: expect.stringContaining(`external optimizer ${url} answered HTTP 503: busy`) });
-      await r.command(job.runId, 'retry', { promptId: prompt.promptId });
-      await r.waitForStatus(job.runId, 'completed', 60_000);
-      expect(trialCalls(r.callLog())).toEqual(design.map((x) => `bench noop ${JSON.stringify({ x })}`));
-      expect(asked.map((a) => [a.trials.length, a.seed, a.count])).toEqual([[0, 11, 1], [1, 11, 1], [2, 11, 1], [2, 11, 1], [3, 11, 1]]);
-      const starts = mainStarts(await r.events(job.runId));
-      expect(starts.map((e) => e.event.meta?.[0])).toEqual(design.map(() => expect.objectContaining({ suggestedBy: 'model', note: 'external optimizer' })));
-    } finally {
-      await new Promise((resolve) => server.close(resolve));
-    }
   });
 });

@@ -1456,14 +1456,12 @@ export interface components {
                 seedFrom?: (string | {
                     csv: string;
                 })[];
-                /** @description sobol and random skip the model (baselines); { http } asks an external optimizer (docs/optimizer.md) */
-                algorithm?: ("gp-logei" | "sobol" | "random") | {
-                    /**
-                     * Format: uri
-                     * @example http://127.0.0.1:8000/suggest
-                     */
-                    http: string;
-                };
+                /**
+                 * @description sobol and random skip the model (baselines)
+                 * @default gp-logei
+                 * @enum {string}
+                 */
+                algorithm: "gp-logei" | "sobol" | "random";
                 /**
                  * @description 'deterministic' for simulations (noise fixed at 1e-6)
                  * @enum {string}
