@@ -28,8 +28,6 @@ export const optimizerJobSchema = z.object({
   seed: z.number().int().refine(Number.isSafeInteger, 'must be a whole number'),
   earlyStop: z.object({ patience: z.number().int().min(1), minImprovement: z.number().min(0) }).nullable(),
   seeded: z.array(z.object({ parameters: jsonObject, outputs: jsonObject })),
-  /** An external optimizer's URL (http or https): the agent asks it for points instead of the built-in suggest. */
-  http: z.string().regex(/^https?:\/\//i, 'must be an http(s) URL').optional(),
 });
 export type OptimizerJob = z.infer<typeof optimizerJobSchema>;
 

@@ -47,7 +47,7 @@ export function optimizerRowSource(job: OptimizerJob, batchSize: number, suggest
     };
   };
   return {
-    fingerprint: createHash('sha256').update(JSON.stringify([job.config, job.seed, job.budget, job.earlyStop, job.seeded, ...(job.http ? [job.http] : [])])).digest('hex').slice(0, 16),
+    fingerprint: createHash('sha256').update(JSON.stringify([job.config, job.seed, job.budget, job.earlyStop, job.seeded])).digest('hex').slice(0, 16),
     // an upper bound: operators' trials take an iteration of their own (one row), so with batches the
     // iterations can exceed budget / batch size; the budget itself ends the campaign (campaignStop above)
     maxIterations: job.budget,

@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import type { DeckSchema, EventEnvelope, OptimizerJob } from '@ivoryos/contracts';
+import type { DeckSchema, EventEnvelope } from '@ivoryos/contracts';
 import { SuggestWorker } from '@ivoryos/optimizer';
 import { tracingEnabled } from '@ivoryos/telemetry';
 import { WorkflowInterpreter, type Clock, type StepInvoker } from '@ivoryos/workflow';
@@ -9,7 +9,6 @@ import type { Journal } from '../journal';
 import type { ResumePoint } from '../journal/resume-point';
 import type { RunEntry } from '../journal/run-book';
 import type { Logger } from '../logger';
-import { httpSuggester } from './http-suggester';
 import { optimizerRowSource, type Suggester } from './optimizer-source';
 import { traceRunEvents } from './run-tracing';
 
@@ -36,16 +35,6 @@ function workerSuggester(): Suggester {
   sharedWorker ??= new SuggestWorker();
   const worker = sharedWorker;
   return (config, trials, seed, count) => worker.suggest(config, trials, seed, count);
-}
-
-/**
- * The campaign's suggester: its external optimizer when it names one, except for the Sobol point an
- * operator skips to after a failed suggestion (the built-in design, so a dead service cannot block it).
- */
-function campaignSuggester(job: OptimizerJob, builtIn: Suggester): Suggester {
-  if (!job.http) return builtIn;
-  const external = httpSuggester(job.http);
-  return (config, trials, seed, count) => (config.algorithm === 'sobol' ? builtIn : external)(config, trials, seed, count);
 }
 
 /** Longest stretch of instant steps before the run lets timers and I/O in (heartbeats, commands, the outbox). */
@@ -92,7 +81,7 @@ export function createRunInterpreter(entry: RunEntry, point: ResumePoint, deps: 
       repeat: job.repeat,
       parameters: job.mode === 'parameters' ? job.parameters : null,
       batchSize: job.batchSize,
-      source: job.mode === 'optimizer' && job.optimizer ? optimizerRowSource(job.optimizer, job.batchSize, campaignSuggester(job.optimizer, deps.suggester ?? workerSuggester())) : null,
+      source: job.mode === 'optimizer' && job.optimizer ? optimizerRowSource(job.optimizer, job.batchSize, deps.suggester ?? workerSuggester()) : null,
     },
     invoker: stepInvoker(deps.lock, deps.invoker),
     // Off, the events go straight to the journal; on, each is stamped with its span first.

@@ -52,7 +52,7 @@ function isObject<T>(v: T): v is Extract<T, Record<string, unknown>> {
 
 /** The run log's first line for an optimizer run: what chose its trials, with the campaign's size and seed. */
 export function optimizerLine(plan: OptimizerRunPlan): string {
-  const by = plan.servedBy ?? (plan.http ? `external optimizer ${plan.http}` : undefined) ?? `${BUILT_IN}${plan.config.algorithm && plan.config.algorithm !== 'gp-logei' ? `, algorithm ${plan.config.algorithm}` : ''}`;
+  const by = plan.servedBy ?? `${BUILT_IN}${plan.config.algorithm && plan.config.algorithm !== 'gp-logei' ? `, algorithm ${plan.config.algorithm}` : ''}`;
   const seeded = plan.seeded.length ? `, ${plan.seeded.length} seeded trials` : '';
   return `Optimizer: ${by}; budget ${plan.budget} trials, batch size ${plan.batchSize}, seed ${plan.seed}${seeded}`;
 }

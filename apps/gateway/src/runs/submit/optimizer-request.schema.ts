@@ -56,13 +56,7 @@ export const OPTIMIZER_REQUEST_SCHEMA = {
       type: 'array', description: 'trials of earlier runs (ids) or of CSV files under config_csv/ that seed the model',
       items: { oneOf: [{ type: 'string', format: 'uuid' }, { type: 'object', required: ['csv'], properties: { csv: { type: 'string' } } }] },
     },
-    algorithm: {
-      oneOf: [
-        { type: 'string', enum: ['gp-logei', 'sobol', 'random'], default: 'gp-logei' },
-        { type: 'object', required: ['http'], properties: { http: { type: 'string', format: 'uri', example: 'http://127.0.0.1:8000/suggest' } } },
-      ],
-      description: 'sobol and random skip the model (baselines); { http } asks an external optimizer (docs/optimizer.md)',
-    },
+    algorithm: { type: 'string', enum: ['gp-logei', 'sobol', 'random'], default: 'gp-logei', description: 'sobol and random skip the model (baselines)' },
     noise: { type: 'string', enum: ['learned', 'deterministic'], description: "'deterministic' for simulations (noise fixed at 1e-6)" },
   },
 } as ApiPropertyOptions;

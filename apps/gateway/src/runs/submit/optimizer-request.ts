@@ -12,8 +12,6 @@ export interface OptimizerPlan {
   earlyStop: { patience: number; minImprovement: number } | null;
   /** Earlier runs (ids) or CSV files (names under config_csv/) whose trials seed the model. */
   seedFrom: Array<string | { csv: string }>;
-  /** An external optimizer's URL (`algorithm: { http }`): the agent asks it for the points instead of `suggest`. */
-  http?: string;
 }
 
 /** What a workflow offers an optimizer: its run parameters and the outputs its script phase saves. */
@@ -26,21 +24,6 @@ export interface WorkflowInterface {
 
 const KNOWN = ['objectives', 'parameters', 'constraints', 'budget', 'initial', 'batchSize', 'seed', 'earlyStop', 'seedFrom', 'algorithm', 'noise'];
 const MAX_BUDGET = 10_000;
-
-/** Why `url` cannot name an external optimizer (only absolute http(s) URLs without credentials), or null. */
-function httpUrlProblem(url: unknown): string | null {
-  if (typeof url !== 'string' || url.length > 2000) return 'must be the http(s) URL of an external optimizer';
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    return 'must be an absolute http(s) URL';
-  }
-  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return 'must be an http or https URL';
-  // the URL is kept with the run and shown in its log: no secrets in it
-  if (parsed.username || parsed.password) return 'must not carry credentials';
-  return null;
-}
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isWhole = (v: unknown, min: number, max: number): v is number => Number.isInteger(v) && (v as number) >= min && (v as number) <= max;
@@ -183,12 +166,8 @@ export function checkOptimizerRequest(input: unknown, workflow: WorkflowInterfac
     }
   }
   let algorithm: OptimizerConfig['algorithm'];
-  let http: string | undefined;
-  if (isObject(input.algorithm)) {
-    const problem = httpUrlProblem(input.algorithm.http);
-    if (problem) errors.push({ path: 'optimizer.algorithm.http', message: problem });
-    else http = input.algorithm.http as string;
-    for (const key of Object.keys(input.algorithm)) if (key !== 'http') errors.push({ path: `optimizer.algorithm.${key}`, message: 'unknown field' });
+  if (isObject(input.algorithm) && 'http' in input.algorithm) {
+    errors.push({ path: 'optimizer.algorithm.http', message: 'external optimizers over HTTP are not supported yet; use "gp-logei", "sobol" or "random"' });
   } else algorithm = input.algorithm as OptimizerConfig['algorithm'];
 
   const config: OptimizerConfig = {
@@ -216,7 +195,6 @@ export function checkOptimizerRequest(input: unknown, workflow: WorkflowInterfac
       seed: (input.seed as number | undefined) ?? seed,
       earlyStop,
       seedFrom,
-      ...(http ? { http } : {}),
     },
     errors: [],
   };

@@ -17,6 +17,5 @@ export function optimizerJob(plan: OptimizerRunPlan): OptimizerJob {
   return {
     config: plan.config as unknown as OptimizerJob['config'],
     budget: plan.budget, seed: plan.seed, earlyStop: plan.earlyStop, seeded: plan.seeded,
-    ...(plan.http ? { http: plan.http } : {}),
   };
 }
