@@ -162,7 +162,8 @@ async function runWait(e: Engine, node: StepNode, samples: number[]): Promise<Un
   const remaining = until - e.clock.now();
   if (remaining > 0 && !e.signal.aborted) await e.clock.sleep(remaining, e.signal);
   e.state.inFlight = null;
-  const cut = e.clock.now() < until;
+  // Only a stop cuts a wait short: a timer may fire a millisecond before the wall clock says `until`.
+  const cut = e.signal.aborted && e.clock.now() < until;
   await finishStep(e, node, inFlight.location, inFlight.args, inFlight.attempt, cut ? 'skipped' : 'completed', null, cut ? 'Wait cut short by stop' : null);
   return 'done';
 }
