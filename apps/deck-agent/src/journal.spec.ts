@@ -41,6 +41,20 @@ describe('replayJournal', () => {
   });
 });
 
+describe('Journal.open', () => {
+  it('says what the agent needs when its data folder cannot be written', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ivoryos-journal-open-'));
+    try {
+      writeFileSync(join(dir, 'data'), 'a file where the data folder should be');
+      expect(() => Journal.open(join(dir, 'data'), 'd', { fsync: false })).toThrow(
+        /cannot create the agent's journal in .*data\/journal \((ENOTDIR|EEXIST)\): the agent needs a writable data folder; set IVORYOS_DATA_DIR/,
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('Journal', () => {
   let dir: string;
   beforeEach(() => {

@@ -1,5 +1,5 @@
 import { appendFileSync, closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import type { EventEnvelope, RunCommand, RunJob } from '@ivoryos/contracts';
 import { compactedLines, prune } from './journal/compaction';
 import { parseRecord, type CallEndRecord, type CallStartRecord, type JournaledCall } from './journal/records';
@@ -105,7 +105,15 @@ export class Journal {
 
   static open(dataDir: string, deck: string, options: { fsync: boolean }): Journal {
     const dir = join(dataDir, 'journal');
-    mkdirSync(dir, { recursive: true });
+    try {
+      mkdirSync(dir, { recursive: true });
+    } catch (err) {
+      // In a container this is a missing volume: say what to give the agent, not just the failed call.
+      throw new Error(
+        `cannot create the agent's journal in ${resolve(dir)} (${(err as NodeJS.ErrnoException).code ?? String(err)}): ` +
+          'the agent needs a writable data folder; set IVORYOS_DATA_DIR (--data-dir) to one, or mount a writable volume there',
+      );
+    }
     const file = join(dir, `${deck}.jsonl`);
     const text = existsSync(file) ? readFileSync(file, 'utf8') : '';
     const journal = new Journal(file, options.fsync, replayJournal(text));
