@@ -5,7 +5,11 @@ import { formatValue } from '../lib/format';
 import { ResultsPlot } from './results-plot';
 import { RunTrials } from './run-trials';
 
-/** One row per sample: parameters, variables and outputs, plotted (live while the run goes on); downloadable as CSV. */
+/**
+ * One row per sample: parameters, variables and outputs, plotted (live while the run goes on); downloadable as CSV.
+ * An optimizer run shows its trials instead: the same rows in the chemist's words (who suggested each, best so far),
+ * so a second table of raw field names would only repeat them; the CSV keeps every column.
+ */
 export function RunOutputs({ runId, optimizer = false }: { runId: string; optimizer?: boolean }) {
   const { data } = $api.useQuery('get', '/api/runs/{id}/results', { params: { path: { id: runId } } });
   const tables = useMemo(() => (data ? [{ label: 'this run', columns: data.columns, rows: data.rows }] : []), [data]);
@@ -19,31 +23,34 @@ export function RunOutputs({ runId, optimizer = false }: { runId: string; optimi
           Download steps CSV
         </Anchor>
       </Group>
-      {optimizer && <RunTrials runId={runId} />}
-      {data && data.rows.length > 0 && !optimizer && <ResultsPlot tables={tables} idPrefix="outputs" />}
-      {!data || data.rows.length === 0 ? (
+      {optimizer ? (
+        <RunTrials runId={runId} />
+      ) : !data || data.rows.length === 0 ? (
         <Text>No results yet.</Text>
       ) : (
-        <Table.ScrollContainer minWidth={500}>
-          <Table striped withTableBorder aria-label="Results">
-            <Table.Thead>
-              <Table.Tr>
-                {data.columns.map((c) => (
-                  <Table.Th key={c}>{c}</Table.Th>
-                ))}
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {data.rows.map((row, i) => (
-                <Table.Tr key={i}>
+        <>
+          <ResultsPlot tables={tables} idPrefix="outputs" />
+          <Table.ScrollContainer minWidth={500}>
+            <Table striped withTableBorder aria-label="Results">
+              <Table.Thead>
+                <Table.Tr>
                   {data.columns.map((c) => (
-                    <Table.Td key={c}>{formatValue((row as Record<string, unknown>)[c])}</Table.Td>
+                    <Table.Th key={c}>{c}</Table.Th>
                   ))}
                 </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
-        </Table.ScrollContainer>
+              </Table.Thead>
+              <Table.Tbody>
+                {data.rows.map((row, i) => (
+                  <Table.Tr key={i}>
+                    {data.columns.map((c) => (
+                      <Table.Td key={c}>{formatValue((row as Record<string, unknown>)[c])}</Table.Td>
+                    ))}
+                  </Table.Tr>
+                ))}
+              </Table.Tbody>
+            </Table>
+          </Table.ScrollContainer>
+        </>
       )}
     </div>
   );
